@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { registerPending } from "./cli/pending-command.js";
+import { registerValidate } from "./cli/validate-command.js";
+
+const program = new Command("shiploop")
+  .description(
+    "Weekly-shipping experiment engine: score the backlog, ship the top change, measure, decide, learn.",
+  )
+  .showHelpAfterError()
+  .exitOverride((error) => {
+    // commander's own usage errors (unknown option, missing argument) are user errors.
+    process.exit(error.exitCode === 0 ? 0 : 1);
+  });
+
+registerValidate(program);
+registerPending(program, {
+  name: "worker",
+  description: "run the worker: weekly scheduler, cycle jobs and status server (npm start)",
+  needs: "the weekly cycle (queue, ledger and jobs)",
+});
+registerPending(program, {
+  name: "kick",
+  description: "start this week's cycle now (once per week, however often it is kicked)",
+  options: ["--week <YYYY-Www>"],
+  needs: "the weekly cycle (queue, ledger and jobs)",
+});
+registerPending(program, {
+  name: "backlog",
+  description: "rank the backlog with every factor of each item's score",
+  options: ["--json"],
+  needs: "the scoring engine",
+});
+registerPending(program, {
+  name: "status",
+  description: "current week, live experiments, next kickoff, queue counts",
+  options: ["--json"],
+  needs: "the weekly cycle's ledger",
+});
+registerPending(program, {
+  name: "verdicts",
+  description: "past verdicts, newest first",
+  options: ["--json"],
+  needs: "the weekly cycle's ledger",
+});
+registerPending(program, {
+  name: "verdict",
+  args: "<id>",
+  description: "one experiment's verdict in full",
+  needs: "the weekly cycle's ledger",
+});
+registerPending(program, {
+  name: "diagnose",
+  description: "the five PLG funnel metrics and the weakest stage",
+  options: ["--events <file>", "--json"],
+  needs: "the funnel diagnosis engine",
+});
+registerPending(program, {
+  name: "digest",
+  description: "a weekly summary of verdicts in markdown",
+  options: ["--week <YYYY-Www>"],
+  needs: "the verdict renderer",
+});
+registerPending(program, {
+  name: "analyze",
+  description: "stdin: JSON variant statistics → stdout: JSON analysis",
+  needs: "the stats engine",
+});
+registerPending(program, {
+  name: "demo",
+  description: "run many simulated weeks in seconds and print the decisions",
+  options: ["--weeks <n>", "--seed <s>", "--json"],
+  needs: "the simulated product",
+});
+registerPending(program, {
+  name: "leads",
+  description: "product-qualified leads routed so far",
+  options: ["--json"],
+  needs: "PQL routing",
+});
+registerPending(program, {
+  name: "pql-report",
+  description: "each PQL rule's volume and conversion",
+  options: ["--json"],
+  needs: "PQL routing",
+});
+
+await program.parseAsync(process.argv);
