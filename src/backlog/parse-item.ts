@@ -1,9 +1,11 @@
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { type BacklogItem, BacklogItemSchema } from "../domain/backlog-item.js";
 import { type BacklogError, formatFieldPath } from "./backlog-error.js";
 
 export type ParseResult = { ok: true; item: BacklogItem } | { ok: false; errors: BacklogError[] };
+
+type Issue = z.core.$ZodIssue;
 
 const YAML_FILE = /\.ya?ml$/i;
 
@@ -21,34 +23,36 @@ export function idFromFileName(name: string): string {
  * naming the file, the field path and what was expected.
  */
 export function parseBacklogItem(file: string, text: string): ParseResult {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
     return {
       ok: false,
-      errors: doc.errors.map((e) => ({
-        file,
-        line: e.linePos?.[0]?.line,
-        column: e.linePos?.[0]?.col,
-        message: `YAML syntax: ${firstLine(e.message)}`,
-      })),
+      errors: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return { file, line, column: col, message: `YAML syntax: ${firstLine(e.message)}` };
+      }),
     };
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    return { ok: false, errors: [{ file, message: `YAML: ${firstLine(String(error))}` }] };
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, errors: [{ file, message: `YAML: ${firstLine(message)}` }] };
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     return {
       ok: false,
-      errors: [{ file, message: "expected a mapping of fields (id, title, …)" }],
+      errors: [{ file, message: "expected a mapping of fields (id, title, hypothesis, …)" }],
     };
   }
 
-  const parsed = BacklogItemSchema.safeParse(data);
-  const errors = parsed.success ? [] : parsed.error.issues.map((i) => fromIssue(file, i));
-  const expectedId = idFromFileName(file.split("/").pop() ?? file);
+  const parsed = BacklogItemSchema.safeParse(data, { error: defaultMessage });
+  const errors = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((i) => explainIssue(i, [], data)).map((e) => ({ file, ...e }));
+  const expectedId = idFromFileName(file.split(/[\\/]/).pop() ?? file);
   const id = (data as { id?: unknown }).id;
   if (typeof id === "string" && id !== expectedId) {
     errors.push({ file, path: "id", message: `"${id}" must equal the file name "${expectedId}"` });
@@ -57,9 +61,146 @@ export function parseBacklogItem(file: string, text: string): ParseResult {
   return { ok: true, item: parsed.data };
 }
 
-function fromIssue(file: string, issue: z.core.$ZodIssue): BacklogError {
-  const path = formatFieldPath(issue.path);
-  return path ? { file, path, message: issue.message } : { file, message: issue.message };
+/** Messages for zod's built-in issues that say what was expected (schema messages win). */
+function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return `missing; expected ${article(issue.expected)}`;
+  }
+  if (issue.code === "invalid_type") {
+    return `expected ${article(issue.expected)}, got ${describe(issue.input)}`;
+  }
+  if (issue.code === "invalid_value") {
+    return `expected one of ${issue.values.map(String).join(", ")}, got ${describe(issue.input)}`;
+  }
+  if (issue.code === "invalid_union" && "discriminator" in issue && "options" in issue) {
+    const options = (issue.options as unknown[]).map(String).join(", ");
+    const input = issue.input as Record<string, unknown> | null | undefined;
+    const value = input?.[String(issue.discriminator)];
+    if (value === undefined) return `missing; expected one of ${options}`;
+    return `expected one of ${options}, got ${describe(value)}`;
+  }
+  return undefined;
+}
+
+type Explained = Omit<BacklogError, "file">;
+
+/**
+ * Turns one zod issue into field-path errors. A failed plain union (a file change is either
+ * `replace` or `content`) is explained by the branch the author evidently meant — the one with
+ * the fewest problems — so a deep mistake is named at its own path, not at the union.
+ */
+function explainIssue(issue: Issue, base: readonly PropertyKey[], data: unknown): Explained[] {
+  const path = [...base, ...issue.path];
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    const sizes = issue.errors.map((branch) => branch.length);
+    const fewest = Math.min(...sizes);
+    const best = issue.errors.filter((branch) => branch.length === fewest);
+    if (best.length === 1 && best[0]) return best[0].flatMap((i) => explainIssue(i, path, data));
+  }
+  if (issue.code === "unrecognized_keys") {
+    const known = knownKeys(path, data);
+    return issue.keys.map((key) => ({
+      path: formatFieldPath([...path, key]),
+      message: unknownFieldMessage(key, known),
+    }));
+  }
+  const field = formatFieldPath(path);
+  return [field ? { path: field, message: issue.message } : { message: issue.message }];
+}
+
+function unknownFieldMessage(key: string, known: string[]): string {
+  if (known.length === 0) return "unknown field";
+  const guess = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+  const hint = guess ? `did you mean "${guess}"? ` : "";
+  return `unknown field; ${hint}expected one of ${known.join(", ")}`;
+}
+
+/** The field names the schema allows for the object at `path` (best effort, for hints). */
+function knownKeys(path: readonly PropertyKey[], data: unknown): string[] {
+  let schemas: z.core.$ZodType[] = [BacklogItemSchema];
+  let node = data;
+  const step = (schema: z.core.$ZodType): z.core.$ZodType[] => {
+    const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+    if (def.type === "optional" || def.type === "default" || def.type === "nullable") {
+      return step(def.innerType as z.core.$ZodType);
+    }
+    if (def.type === "union") return (def.options as z.core.$ZodType[]).flatMap(step);
+    if (def.type === "pipe") return step(def.in as z.core.$ZodType);
+    return [schema];
+  };
+  const shapes = (): Record<string, z.core.$ZodType>[] => {
+    const objects = schemas.flatMap(step).flatMap((s) => {
+      const def = s._zod.def as unknown as {
+        type: string;
+        shape?: Record<string, z.core.$ZodType>;
+      };
+      return def.type === "object" && def.shape ? [def.shape] : [];
+    });
+    // Prefer the variant whose `kind` literal matches the data (discriminated unions).
+    const kind = (node as { kind?: unknown } | null)?.kind;
+    const matching = objects.filter((shape) => {
+      const literal = shape.kind?._zod.def as { type?: string; values?: unknown[] } | undefined;
+      return literal?.type === "literal" && literal.values?.includes(kind);
+    });
+    return matching.length > 0 ? matching : objects;
+  };
+  for (const key of path) {
+    if (typeof key === "number") {
+      schemas = schemas.flatMap(step).flatMap((s) => {
+        const def = s._zod.def as unknown as { type: string; element?: z.core.$ZodType };
+        return def.type === "array" && def.element ? [def.element] : [];
+      });
+    } else {
+      schemas = shapes().flatMap((shape) => {
+        const child = shape[String(key)];
+        return child ? [child] : [];
+      });
+    }
+    node =
+      node !== null && typeof node === "object"
+        ? (node as Record<PropertyKey, unknown>)[key]
+        : undefined;
+  }
+  return [...new Set(shapes().flatMap(Object.keys))];
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** zod's type names in the words of a YAML author. */
+const TYPE_WORDS: Record<string, string> = {
+  object: "a mapping",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+};
+
+function article(expected: string): string {
+  return TYPE_WORDS[expected] ?? expected;
+}
+
+function describe(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "string")
+    return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
+  if (typeof input === "object") return "a mapping";
+  return String(input);
 }
 
 function firstLine(message: string): string {

@@ -5,6 +5,8 @@ import { FUNNEL_STAGES } from "./funnel-stage.js";
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const REPO = /^[\w.-]+\/[\w.-]+$/;
 
+const SPLIT_HINT = "expected a whole percentage of users in treatment, 1..99";
+
 const text = z.string().trim().min(1, "expected a non-empty string");
 const kebabId = z.string().regex(KEBAB, "expected kebab-case (lower-case letters, digits, dashes)");
 
@@ -88,7 +90,7 @@ export const BacklogItemSchema = z.strictObject({
   primaryMetric: MetricSchema,
   guardrails: z.array(GuardrailSchema).default([]),
   ship: ShipSchema,
-  split: z.number().int("expected a whole percentage").min(1).max(99).default(50),
+  split: z.number().int(SPLIT_HINT).min(1, SPLIT_HINT).max(99, SPLIT_HINT).default(50),
   window: z
     .string()
     .refine((w) => parseDuration(w) !== undefined, { error: `expected ${DURATION_HINT}` })
