@@ -14,7 +14,10 @@ export interface Setting<T> {
   schema: z.ZodType<T>;
 }
 
-const optionalText = z.string().min(1, "is empty").optional();
+const optionalText = z
+  .string()
+  .min(1, "is empty; expected a value or no setting at all")
+  .optional();
 const url = (hint: string) =>
   z.url({ error: `is not a URL; expected ${hint}` }).transform((u) => u.replace(/\/+$/, ""));
 
@@ -63,14 +66,17 @@ const redisUrl = z
 
 const prefix = z
   .string()
-  .regex(/^[\w{}.-]+$/, "expected letters, digits, '-', '.', '_' or a {hash tag}, without ':'");
+  .regex(
+    /^[\w{}.-]+$/,
+    "is not a key prefix; expected letters, digits, '-', '.', '_' or a {hash tag}, without ':'",
+  );
 
 const repository = z
   .string()
   .regex(/^[\w.-]+\/[\w.-]+$/, "is not a repository; expected owner/name");
 
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
-  error: "expected one of fatal, error, warn, info, debug, trace, silent",
+  error: "is not a log level; expected one of fatal, error, warn, info, debug, trace, silent",
 });
 
 function setting<T>(
@@ -86,17 +92,25 @@ export const SETTINGS = {
     fileKey: "redisUrl",
   }),
   prefix: setting("SHIPLOOP_PREFIX", prefix.default("shiploop"), { fileKey: "prefix" }),
-  backlogDir: setting("SHIPLOOP_BACKLOG_DIR", z.string().min(1).default("./experiments"), {
-    fileKey: "backlogDir",
-  }),
+  backlogDir: setting(
+    "SHIPLOOP_BACKLOG_DIR",
+    z.string().min(1, "is empty; expected a directory").default("./experiments"),
+    {
+      fileKey: "backlogDir",
+    },
+  ),
   schedule: setting("SHIPLOOP_SCHEDULE", cron.default("0 9 * * 1"), { fileKey: "schedule" }),
   tz: setting("SHIPLOOP_TZ", timeZone.default("UTC"), { fileKey: "tz" }),
   windowMs: setting("SHIPLOOP_WINDOW", duration.default(7 * 86_400_000), { fileKey: "window" }),
   logLevel: setting("SHIPLOOP_LOG_LEVEL", logLevel.default("info"), { fileKey: "logLevel" }),
   httpPort: setting("SHIPLOOP_HTTP_PORT", port.default(8080), { fileKey: "http.port" }),
-  httpHost: setting("SHIPLOOP_HTTP_HOST", z.string().min(1).default("127.0.0.1"), {
-    fileKey: "http.host",
-  }),
+  httpHost: setting(
+    "SHIPLOOP_HTTP_HOST",
+    z.string().min(1, "is empty; expected a host name or address").default("127.0.0.1"),
+    {
+      fileKey: "http.host",
+    },
+  ),
   httpToken: setting("SHIPLOOP_HTTP_TOKEN", optionalText, { secret: true }),
   githubToken: setting("GITHUB_TOKEN", optionalText, { secret: true }),
   githubApiUrl: setting(
@@ -111,7 +125,7 @@ export const SETTINGS = {
   }),
   githubAppId: setting(
     "GITHUB_APP_ID",
-    z.string().regex(/^\d+$/, "expected a numeric app id").optional(),
+    z.string().regex(/^\d+$/, "is not an app id; expected the numeric GitHub App id").optional(),
   ),
   githubAppPrivateKey: setting("GITHUB_APP_PRIVATE_KEY", optionalText, { secret: true }),
   githubWebhookSecret: setting("GITHUB_WEBHOOK_SECRET", optionalText, { secret: true }),
@@ -139,7 +153,10 @@ export const SETTINGS = {
   posthogPersonalApiKey: setting("POSTHOG_PERSONAL_API_KEY", optionalText, { secret: true }),
   posthogProjectId: setting(
     "POSTHOG_PROJECT_ID",
-    z.string().regex(/^\d+$/, "expected the numeric project id").optional(),
+    z
+      .string()
+      .regex(/^\d+$/, "is not a project id; expected the numeric PostHog project id")
+      .optional(),
     { fileKey: "posthog.projectId" },
   ),
   eventsFile: setting("SHIPLOOP_EVENTS_FILE", optionalText, { fileKey: "eventsFile" }),

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { ConfigError, type ConfigFile } from "../../config/config.js";
 
 export const DEFAULT_CONFIG_FILE = "shiploop.config.yaml";
@@ -17,20 +17,26 @@ export function readConfigFile(explicitPath: string | undefined): ConfigFile | u
     if ((error as NodeJS.ErrnoException).code === "ENOENT" && !explicitPath) return undefined;
     throw new ConfigError(
       "SHIPLOOP_CONFIG",
-      `SHIPLOOP_CONFIG: cannot read ${path} (${(error as NodeJS.ErrnoException).code})`,
+      `SHIPLOOP_CONFIG: cannot read ${path} (${(error as NodeJS.ErrnoException).code}); expected a readable YAML file`,
     );
   }
-  const doc = parseDocument(text);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   const syntax = doc.errors[0];
   if (syntax) {
-    const pos = syntax.linePos?.[0];
-    const where = pos ? `:${pos.line}:${pos.col}` : "";
+    const { line, col } = lineCounter.linePos(syntax.pos[0]);
     throw new ConfigError(
       "SHIPLOOP_CONFIG",
-      `${path}${where}: YAML syntax: ${syntax.message.split("\n")[0]}`,
+      `${path}:${line}:${col}: YAML syntax: ${syntax.message.split("\n")[0]}`,
     );
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConfigError("SHIPLOOP_CONFIG", `${path}: YAML: ${message.split("\n")[0]}`);
+  }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new ConfigError("SHIPLOOP_CONFIG", `${path}: expected a mapping of settings`);
   }
