@@ -13,7 +13,9 @@ export function registerValidate(program: Command): void {
     .option("--json", "print the report as JSON")
     .action(
       runAction(async (dir: string | undefined, options: { json?: boolean }) => {
-        const backlogDir = dir ?? loadConfig().backlogDir;
+        // Settings are checked even when the directory is given: a bad one is reported at once.
+        const config = loadConfig();
+        const backlogDir = dir ?? config.backlogDir;
         const backlog = validateBacklog(await readBacklogDir(backlogDir));
         if (options.json) {
           const items = backlog.items.map((i) => ({

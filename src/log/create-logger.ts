@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { type DestinationStream, type Logger, pino } from "pino";
 
-/** Field names that hold credentials wherever they appear (one or two levels deep). */
+/** Field names that hold credentials wherever they appear (up to three levels deep). */
 const SECRET_KEYS = [
   "token",
   "accessToken",
@@ -21,7 +21,7 @@ const SECRET_KEYS = [
   "eventsSecret",
   "httpToken",
 ];
-const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]).concat([
+const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]).concat([
   'headers["authorization"]',
   '*.headers["authorization"]',
   'headers["statsig-api-key"]',
