@@ -1,0 +1,227 @@
+/**
+ * `analyze`: sufficient statistics per variant in, one comparison per metric × non-baseline
+ * variant out (DESIGN.md, "Statistics contract"). Pure: no I/O, no clock, no randomness.
+ */
+import {
+  ANALYZE_DEFAULTS,
+  type AnalyzeInput,
+  type AnalyzeMetric,
+  type MeanStats,
+  type ProportionStats,
+  type RatioStats,
+} from "./analyze-input-schema.js";
+import type { AnalyzeOutput, Comparison, MetricResult } from "./analyze-output.js";
+import { type BayesianResult, bayesianTest, type GaussianPrior } from "./bayesian.js";
+import { type AdjustedArm, adjustArm, type CupedArm, pooledTheta } from "./cuped.js";
+import { estimateEffect } from "./effect-estimate.js";
+import { type FrequentistResult, fixedHorizonTest } from "./frequentist.js";
+import { proportionMoments, ratioMoments, sampleMeanMoments } from "./metric-moments.js";
+import { adjustPValues } from "./multiple-testing.js";
+import { sequentialTest } from "./sequential.js";
+import { checkSrm } from "./srm.js";
+
+type Method = "fixed" | "sequential" | "bayesian";
+
+interface Settings {
+  alpha: number;
+  method: Method;
+  sequentialTuning: number;
+  prior: GaussianPrior | undefined;
+}
+
+export function analyze(input: AnalyzeInput): AnalyzeOutput {
+  const settings: Settings = {
+    alpha: input.alpha ?? ANALYZE_DEFAULTS.alpha,
+    method: input.method ?? ANALYZE_DEFAULTS.method,
+    sequentialTuning: input.sequentialTuning ?? ANALYZE_DEFAULTS.sequentialTuning,
+    prior: input.prior,
+  };
+  const correction = input.correction ?? ANALYZE_DEFAULTS.correction;
+  const { variants } = input;
+  const srm = checkSrm(
+    variants.map((v) => v.users),
+    variants.map((v) => v.weight ?? 1),
+  );
+
+  const metrics: MetricResult[] = input.metrics.map((metric) => {
+    const higherIsBetter = metric.higherIsBetter ?? true;
+    const [baseline, ...treatments] = variants.map((v) => v.name);
+    const comparisons = treatments.map((variant) =>
+      compare(metric, baseline as string, variant, higherIsBetter, settings),
+    );
+    return { name: metric.name, type: metric.type, higherIsBetter, comparisons };
+  });
+
+  // Multiple testing spans every metric × variant of this analysis, read as one family.
+  const all = metrics.flatMap((m) => m.comparisons);
+  const frequentist = all.filter((c) => c.pValue !== null);
+  if (correction !== "none" && frequentist.length > 0) {
+    const adjusted = adjustPValues(
+      frequentist.map((c) => c.pValue as number),
+      correction,
+    );
+    frequentist.forEach((c, i) => {
+      c.pValueAdjusted = adjusted[i] as number;
+    });
+  }
+  for (const c of frequentist) c.significant = (c.pValueAdjusted ?? c.pValue ?? 1) < settings.alpha;
+  return { srm, metrics };
+}
+
+function compare(
+  metric: AnalyzeMetric,
+  baselineName: string,
+  variant: string,
+  higherIsBetter: boolean,
+  settings: Settings,
+): Comparison {
+  const { control, treatment, cuped } = arms(metric, baselineName, variant);
+  const base = {
+    variant,
+    mean: treatment.unadjustedMean,
+    baselineMean: control.unadjustedMean,
+    cuped,
+  };
+  const effect = estimateEffect(control, treatment, "relative");
+  if (effect === null) return noResult(base, settings.method);
+
+  const absoluteLift = treatment.mean - control.mean;
+  const { method, alpha } = settings;
+  let comparison: Comparison;
+  if (method === "bayesian") {
+    const result = bayesianTest(effect, alpha, { prior: settings.prior, higherIsBetter });
+    comparison = fromBayesian(base, absoluteLift, result);
+  } else {
+    const result =
+      method === "sequential"
+        ? sequentialTest(effect, control.n + treatment.n, alpha, settings.sequentialTuning)
+        : fixedHorizonTest(effect, alpha);
+    comparison = fromFrequentist(base, absoluteLift, result);
+  }
+  // Extreme inputs (say, sums near 1e308) can still overflow; a "no result" is more honest
+  // than a NaN in the JSON.
+  return isFiniteComparison(comparison) ? comparison : noResult(base, method);
+}
+
+/** Builds control and treatment arms for a metric, CUPED-adjusted when pre-period data exist. */
+function arms(
+  metric: AnalyzeMetric,
+  baselineName: string,
+  variant: string,
+): { control: AdjustedArm; treatment: AdjustedArm; cuped: boolean } {
+  const a = metric.stats[baselineName];
+  const b = metric.stats[variant];
+  if (!a || !b) throw new Error(`metric ${metric.name}: statistics missing for a variant`);
+  if (metric.type === "ratio") {
+    return {
+      control: plain(ratioMoments(a as RatioStats)),
+      treatment: plain(ratioMoments(b as RatioStats)),
+      cuped: false,
+    };
+  }
+  const preA = cupedArm(metric.type, a as MeanStats | ProportionStats);
+  const preB = cupedArm(metric.type, b as MeanStats | ProportionStats);
+  if (preA && preB) {
+    const theta = pooledTheta(preA, preB);
+    // θ = 0 means the pre-period says nothing (or a pooled variance is 0): stay unadjusted.
+    if (theta !== 0) {
+      return { control: adjustArm(preA, theta), treatment: adjustArm(preB, theta), cuped: true };
+    }
+  }
+  const moments = metric.type === "proportion" ? proportionMoments : sampleMeanMoments;
+  return {
+    control: plain(moments(a as MeanStats)),
+    treatment: plain(moments(b as MeanStats)),
+    cuped: false,
+  };
+}
+
+function plain(m: { n: number; mean: number; variance: number }): AdjustedArm {
+  return { ...m, unadjustedMean: m.mean };
+}
+
+function cupedArm(type: "proportion" | "mean", s: MeanStats | ProportionStats): CupedArm | null {
+  if (s.preSum === undefined || s.sumProductPre === undefined) return null;
+  const binaryPost = type === "proportion";
+  // A proportion's pre-period is binary too unless its Σpre² says otherwise.
+  const binaryPre = binaryPost && s.preSumSquares === undefined;
+  return {
+    n: s.n,
+    post: {
+      sum: s.sum,
+      sumSquares: binaryPost ? s.sum : (s as MeanStats).sumSquares,
+      binary: binaryPost,
+    },
+    pre: { sum: s.preSum, sumSquares: s.preSumSquares ?? s.preSum, binary: binaryPre },
+    sumProductPre: s.sumProductPre,
+  };
+}
+
+type Base = Pick<Comparison, "variant" | "mean" | "baselineMean" | "cuped">;
+
+function fromFrequentist(base: Base, absoluteLift: number, r: FrequentistResult): Comparison {
+  return {
+    ...base,
+    absoluteLift,
+    relativeLift: r.estimate,
+    se: r.se,
+    ci: r.ci,
+    pValue: r.pValue,
+    pValueAdjusted: null,
+    chanceToWin: null,
+    risk: null,
+    significant: false, // set in analyze(), after any correction
+  };
+}
+
+function fromBayesian(base: Base, absoluteLift: number, r: BayesianResult): Comparison {
+  return {
+    ...base,
+    absoluteLift,
+    relativeLift: r.estimate,
+    se: r.se,
+    ci: r.ci,
+    pValue: null,
+    pValueAdjusted: null,
+    chanceToWin: r.chanceToWin,
+    risk: r.risk,
+    significant: r.ci[0] > 0 || r.ci[1] < 0,
+  };
+}
+
+/**
+ * The defined answer when there is nothing to estimate (an empty arm, zero variance, a control
+ * mean of 0): lift 0, p 1, chance to win 0.5, never NaN or Infinity.
+ */
+function noResult(base: Base, method: Method): Comparison {
+  const bayesian = method === "bayesian";
+  return {
+    ...base,
+    mean: Number.isFinite(base.mean) ? base.mean : 0,
+    baselineMean: Number.isFinite(base.baselineMean) ? base.baselineMean : 0,
+    absoluteLift: 0,
+    relativeLift: 0,
+    se: 0,
+    ci: [0, 0],
+    pValue: bayesian ? null : 1,
+    pValueAdjusted: null,
+    chanceToWin: bayesian ? 0.5 : null,
+    risk: bayesian ? [0, 0] : null,
+    significant: false,
+  };
+}
+
+function isFiniteComparison(c: Comparison): boolean {
+  const numbers = [
+    c.mean,
+    c.baselineMean,
+    c.absoluteLift,
+    c.relativeLift,
+    c.se,
+    ...c.ci,
+    c.pValue ?? 0,
+    c.chanceToWin ?? 0,
+    ...(c.risk ?? []),
+  ];
+  return numbers.every(Number.isFinite);
+}
