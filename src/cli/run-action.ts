@@ -16,11 +16,13 @@ export function registerSecrets(secrets: readonly string[]): void {
  * 1 a user error (one clear line on stderr, no stack), 2 an internal failure.
  */
 export function runAction<A extends unknown[]>(
-  action: (...args: A) => Promise<number | undefined> | number | undefined,
+  // An action that returns a number chose its exit code; one that returns nothing succeeded.
+  action: (...args: A) => Promise<unknown> | unknown,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
-      process.exitCode = (await action(...args)) ?? EXIT_OK;
+      const code = await action(...args);
+      process.exitCode = typeof code === "number" ? code : EXIT_OK;
     } catch (error) {
       process.exitCode = reportFailure(error);
     }
