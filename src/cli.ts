@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { registerKick } from "./cli/kick-command.js";
 import { registerPending } from "./cli/pending-command.js";
+import { registerStatus } from "./cli/status-command.js";
 import { registerValidate } from "./cli/validate-command.js";
+import { registerVerdicts } from "./cli/verdicts-command.js";
+import { registerWorker } from "./cli/worker-command.js";
 
 const program = new Command("shiploop")
   .description(
@@ -14,40 +18,15 @@ const program = new Command("shiploop")
   });
 
 registerValidate(program);
-registerPending(program, {
-  name: "worker",
-  description: "run the worker: weekly scheduler, cycle jobs and status server (npm start)",
-  needs: "the weekly cycle (queue, ledger and jobs)",
-});
-registerPending(program, {
-  name: "kick",
-  description: "start this week's cycle now (once per week, however often it is kicked)",
-  options: ["--week <YYYY-Www>"],
-  needs: "the weekly cycle (queue, ledger and jobs)",
-});
+registerWorker(program);
+registerKick(program);
+registerStatus(program);
+registerVerdicts(program);
 registerPending(program, {
   name: "backlog",
   description: "rank the backlog with every factor of each item's score",
   options: ["--json"],
   needs: "the scoring engine",
-});
-registerPending(program, {
-  name: "status",
-  description: "current week, live experiments, next kickoff, queue counts",
-  options: ["--json"],
-  needs: "the weekly cycle's ledger",
-});
-registerPending(program, {
-  name: "verdicts",
-  description: "past verdicts, newest first",
-  options: ["--json"],
-  needs: "the weekly cycle's ledger",
-});
-registerPending(program, {
-  name: "verdict",
-  args: "<id>",
-  description: "one experiment's verdict in full",
-  needs: "the weekly cycle's ledger",
 });
 registerPending(program, {
   name: "diagnose",

@@ -165,6 +165,22 @@ export const SETTINGS = {
     fileKey: "hubspot.basePath",
   }),
   eventsSecret: setting("SHIPLOOP_EVENTS_SECRET", optionalText, { secret: true }),
+  // Worker tuning: how long a job's lock lasts before another worker may take the job over
+  // (a crashed worker's step resumes after this), and how long shutdown waits for a job.
+  lockMs: setting("SHIPLOOP_LOCK_DURATION", duration.default(30_000), { fileKey: "lockDuration" }),
+  shutdownMs: setting("SHIPLOOP_SHUTDOWN_TIMEOUT", duration.default(10_000), {
+    fileKey: "shutdownTimeout",
+  }),
+  // Sandbox mode: simulated users per "day" (a seventh of the window), and how long a
+  // pretend pull request waits for its merge (default: half a "day").
+  sandboxUsersPerDay: setting(
+    "SHIPLOOP_SANDBOX_USERS_PER_DAY",
+    z.coerce.number().int().positive("expected a positive whole number").default(3000),
+    { fileKey: "sandbox.usersPerDay" },
+  ),
+  sandboxMergeDelayMs: setting("SHIPLOOP_SANDBOX_MERGE_DELAY", duration.optional(), {
+    fileKey: "sandbox.mergeDelay",
+  }),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingValues = {

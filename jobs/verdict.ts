@@ -1,0 +1,73 @@
+import { advanceExperiment } from "../src/domain/advance-experiment.js";
+import type { JobPayload } from "../src/queue/job-payloads.js";
+import { killPoint } from "../src/queue/kill-point.js";
+import { verdictComment } from "../src/render/verdict-comment.js";
+import { decideVerdict } from "../src/stats/index.js";
+import { applyDecision } from "./apply-decision.js";
+import type { CycleContext } from "./cycle-context.js";
+import { guardedWrite } from "./guarded-write.js";
+import { judge, verdictRecord } from "./judge.js";
+import { resumeExperiment } from "./resume.js";
+import { loadExperiment } from "./ship.js";
+
+/**
+ * At the end of the window: measure, decide by the pre-registered rule, apply the decision,
+ * tell the pull request, and record the verdict. Each external write is guarded, so a crash
+ * anywhere here ends, after the retry, in exactly one applied decision and one verdict.
+ */
+export async function processVerdict(
+  ctx: CycleContext,
+  data: JobPayload<"verdict">,
+): Promise<string> {
+  let experiment = await loadExperiment(ctx, data.experimentId);
+  if (experiment.status !== "measuring") {
+    await resumeExperiment(ctx, experiment);
+    return `already ${experiment.status}`;
+  }
+  const due = new Date(experiment.verdictDueAt ?? ctx.now().toISOString());
+  // Measure up to the end of the window, not "now", so a late or retried job sees the same data.
+  const judgement = judge(experiment, await ctx.metrics.measure(experiment, due), "fixed");
+  const verdict = decideVerdict(judgement.args);
+  killPoint("verdict:after-analyze");
+  const reason = verdict.reasons.join("; ");
+  const applied = await guardedWrite(ctx, experiment, "apply-verdict", () =>
+    applyDecision(ctx, experiment, verdict.decision, reason),
+  );
+  experiment = applied.experiment;
+  const now = ctx.now();
+  const record = verdictRecord(
+    judgement,
+    { ...verdict, early: false },
+    applied.result.applied,
+    now,
+  );
+  const ship = experiment.ship;
+  if (ship?.pullRequestNumber && ship.pullRequestUrl && ship.branch) {
+    const ref = {
+      repo: ship.repo ?? "",
+      number: ship.pullRequestNumber,
+      url: ship.pullRequestUrl,
+      branch: ship.branch,
+    };
+    experiment = (
+      await guardedWrite(ctx, experiment, "verdict-comment", async () => {
+        await ctx.codeHost.ensureComment(ref, "verdict", verdictComment(experiment, record));
+        return { posted: true };
+      })
+    ).experiment;
+  }
+  await ctx.ledger.saveExperiment(
+    advanceExperiment(experiment, "decided", now, { verdict: record }, verdict.rule),
+    {
+      releaseSurface: true,
+      verdictAt: now,
+    },
+  );
+  killPoint("verdict:after-record");
+  await ctx.queue.learn(experiment.id);
+  ctx.logger.info(
+    { decision: verdict.decision, lift: record.primary.relativeLift },
+    `verdict: ${verdict.decision}`,
+  );
+  return `${verdict.decision} (${verdict.rule})`;
+}

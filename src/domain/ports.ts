@@ -1,0 +1,77 @@
+import type { BacklogItem, FileChange } from "./backlog-item.js";
+import type { ExperimentRecord } from "./experiment.js";
+import type { Measurement } from "./measurement.js";
+
+/**
+ * The outside systems shiploop writes to or reads from, each behind one narrow port.
+ * Every write is an idempotent "ensure": calling it twice lands in the same state and
+ * returns what exists. Jobs talk to these, never to a client library.
+ */
+
+export interface PullRequestRequest {
+  itemId: string;
+  repo?: string;
+  base: string;
+  branch: string;
+  title: string;
+  body: string;
+  changes: FileChange[];
+  labels: string[];
+  reviewers: string[];
+}
+
+export interface PullRequestRef {
+  repo: string;
+  number: number;
+  url: string;
+  branch: string;
+}
+
+export type PullRequestState = "open" | "merged" | "closed";
+
+export interface CodeHost {
+  readonly mode: PortMode;
+  /** Finds the item's open pull request by its branch, or opens it with all changes in one commit. */
+  ensurePullRequest(request: PullRequestRequest): Promise<PullRequestRef>;
+  pullRequestState(ref: PullRequestRef): Promise<PullRequestState>;
+  /** Posts the comment once; a second call with the same marker updates it instead. */
+  ensureComment(ref: PullRequestRef, marker: string, body: string): Promise<void>;
+}
+
+export interface GateSplit {
+  gate: string;
+  /** Percent of users who pass the gate (see the treatment). */
+  percent: number;
+}
+
+export interface ExperimentSpec {
+  name: string;
+  hypothesis: string;
+  groups: { name: string; size: number; parameters: Record<string, unknown> }[];
+}
+
+export interface FlagStore {
+  readonly mode: PortMode;
+  /** Sets the gate's shiploop-owned rule to exactly this split (never "add 50 %"). */
+  ensureGateSplit(split: GateSplit): Promise<GateSplit>;
+  ensureExperimentStarted(spec: ExperimentSpec): Promise<{ id: string }>;
+  /** Ends the experiment: ship one group, or abandon (all users back to control). */
+  ensureExperimentDecision(
+    name: string,
+    decision: { ship: string } | { abandon: true },
+    reason: string,
+  ): Promise<void>;
+}
+
+export interface MetricsSource {
+  readonly mode: PortMode;
+  /** Cumulative per-variant statistics of the item's primary metric and guardrails, up to `until`. */
+  measure(experiment: ExperimentRecord, until: Date): Promise<Measurement>;
+}
+
+export type PortMode = "live" | "sandbox";
+
+/** The sandbox only: the truth an item carries, so simulated users can react to it. */
+export function sandboxTruth(item: BacklogItem): number {
+  return item.sandbox?.trueRelativeLift ?? 0;
+}

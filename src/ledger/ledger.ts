@@ -1,0 +1,159 @@
+import type { Redis } from "ioredis";
+import { TransientError } from "../domain/errors.js";
+import type { ExperimentRecord, WeekRecord } from "../domain/experiment.js";
+import type { VerdictObservation } from "../domain/verdict-observation.js";
+import { type LedgerKeys, ledgerKeys } from "./ledger-keys.js";
+import { CREATE_EXPERIMENT, UPDATE_EXPERIMENT } from "./lua-scripts.js";
+
+type CreateResult =
+  | { outcome: "created"; record: ExperimentRecord }
+  | { outcome: "exists"; record: ExperimentRecord }
+  | { outcome: "surface-busy"; owner: string };
+
+interface LedgerCommands {
+  shiploopCreateExperiment(...args: (string | number)[]): Promise<[number, string]>;
+  shiploopUpdateExperiment(...args: (string | number)[]): Promise<number>;
+}
+
+/**
+ * The Redis record of what shiploop did: experiments with their status history, weeks, and
+ * the observations that learning folds into priors. Jobs are at-least-once; the ledger is
+ * what makes their effects exactly-once.
+ */
+export class Ledger {
+  readonly keys: LedgerKeys;
+  private readonly redis: Redis & LedgerCommands;
+
+  constructor(redis: Redis, prefix: string) {
+    this.keys = ledgerKeys(prefix);
+    redis.defineCommand("shiploopCreateExperiment", { numberOfKeys: 4, lua: CREATE_EXPERIMENT });
+    redis.defineCommand("shiploopUpdateExperiment", { numberOfKeys: 3, lua: UPDATE_EXPERIMENT });
+    this.redis = redis as Redis & LedgerCommands;
+  }
+
+  async getExperiment(id: string): Promise<ExperimentRecord | undefined> {
+    const [json, version] = await this.redis.hmget(this.keys.experiment(id), "json", "version");
+    if (!json) return undefined;
+    return { ...(JSON.parse(json) as ExperimentRecord), version: Number(version) };
+  }
+
+  /** Creates the record, claims its surface and stores its week (naming it) in one step. */
+  async createExperiment(
+    record: ExperimentRecord,
+    week: WeekRecord,
+    now: Date,
+  ): Promise<CreateResult> {
+    const [code, owner] = await this.redis.shiploopCreateExperiment(
+      this.keys.experiment(record.id),
+      this.keys.experiments,
+      this.keys.liveSurfaces,
+      this.keys.week(week.week),
+      record.id,
+      serialize({ ...record, version: 1 }),
+      record.item.surface,
+      now.getTime(),
+      serialize({ ...week, experimentId: record.id }),
+    );
+    if (code === -1) return { outcome: "surface-busy", owner };
+    if (code === 1) return { outcome: "created", record: { ...record, version: 1 } };
+    const existing = await this.getExperiment(record.id);
+    if (!existing)
+      throw new TransientError(
+        "ledger-race",
+        `experiment ${record.id} vanished while being created`,
+      );
+    return { outcome: "exists", record: existing };
+  }
+
+  /**
+   * Stores `next` if the stored record still has `next.version`. A conflict means another
+   * worker moved the experiment meanwhile: the job is retried and starts from the new state.
+   */
+  async saveExperiment(
+    next: ExperimentRecord,
+    options: { releaseSurface?: boolean; verdictAt?: Date } = {},
+  ): Promise<ExperimentRecord> {
+    const version = await this.redis.shiploopUpdateExperiment(
+      this.keys.experiment(next.id),
+      this.keys.liveSurfaces,
+      this.keys.verdicts,
+      next.id,
+      next.version,
+      serialize({ ...next, version: next.version + 1 }),
+      next.item.surface,
+      options.releaseSurface ? "1" : "0",
+      options.verdictAt ? options.verdictAt.getTime() : "",
+    );
+    if (version === 0) {
+      throw new TransientError(
+        "ledger-conflict",
+        `experiment ${next.id} changed while this job ran`,
+      );
+    }
+    return { ...next, version };
+  }
+
+  async listExperiments(
+    options: { newestFirst?: boolean; limit?: number } = {},
+  ): Promise<ExperimentRecord[]> {
+    const limit = options.limit ?? 1000;
+    const ids = options.newestFirst
+      ? await this.redis.zrevrange(this.keys.experiments, 0, limit - 1)
+      : await this.redis.zrange(this.keys.experiments, 0, limit - 1);
+    return this.getMany(ids);
+  }
+
+  async listDecided(limit = 100): Promise<ExperimentRecord[]> {
+    return this.getMany(await this.redis.zrevrange(this.keys.verdicts, 0, limit - 1));
+  }
+
+  /** surface → experiment id of every live experiment. */
+  async liveSurfaces(): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.liveSurfaces);
+  }
+
+  async getWeek(week: string): Promise<WeekRecord | undefined> {
+    const json = await this.redis.get(this.keys.week(week));
+    return json ? (JSON.parse(json) as WeekRecord) : undefined;
+  }
+
+  async saveWeek(record: WeekRecord): Promise<void> {
+    await this.redis.set(this.keys.week(record.week), serialize(record));
+  }
+
+  /** One observation per item: recording the same verdict twice changes nothing. */
+  async recordObservation(observation: VerdictObservation): Promise<void> {
+    await this.redis.hset(this.keys.observations, observation.itemId, serialize(observation));
+  }
+
+  async listObservations(): Promise<VerdictObservation[]> {
+    const all = await this.redis.hvals(this.keys.observations);
+    return all.map((json) => JSON.parse(json) as VerdictObservation);
+  }
+
+  async setMeta(fields: Record<string, string>): Promise<void> {
+    await this.redis.hset(this.keys.meta, fields);
+  }
+
+  async getMeta(): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.keys.meta);
+  }
+
+  private async getMany(ids: string[]): Promise<ExperimentRecord[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.keys.experiment(id), "json", "version");
+    const rows = (await pipeline.exec()) ?? [];
+    const records: ExperimentRecord[] = [];
+    for (const [error, row] of rows) {
+      const [json, version] = (row ?? []) as [string | null, string | null];
+      if (!error && json)
+        records.push({ ...(JSON.parse(json) as ExperimentRecord), version: Number(version) });
+    }
+    return records;
+  }
+}
+
+function serialize(value: unknown): string {
+  return JSON.stringify(value);
+}

@@ -1,0 +1,40 @@
+/**
+ * Lua run by Redis so that each state change is one atomic step: the record, its version
+ * and the indexes that depend on it change together or not at all.
+ */
+
+/**
+ * Creates an experiment, claims its surface and names it as its week's experiment, unless the
+ * surface already has a live experiment. So there is no moment in which a crash leaves an
+ * experiment that its week does not know about.
+ * KEYS: experiment, experiments zset, live-surfaces hash, week.
+ * ARGV: id, json, surface, createdAtMs, week json.
+ * Returns {1} created, {0} exists already, {-1, owner} surface busy.
+ */
+export const CREATE_EXPERIMENT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return {0, ''} end
+local owner = redis.call('HGET', KEYS[3], ARGV[3])
+if owner and owner ~= ARGV[1] then return {-1, owner} end
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', 1)
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+redis.call('SET', KEYS[4], ARGV[5])
+return {1, ''}
+`;
+
+/**
+ * Replaces an experiment record if nobody changed it since it was read.
+ * KEYS: experiment, live-surfaces hash, verdicts zset.
+ * ARGV: id, expected version, json, surface, release ('1' frees the surface), verdictAtMs ('' for none).
+ * Returns the new version, or 0 on a version conflict.
+ */
+export const UPDATE_EXPERIMENT = `
+local version = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if version ~= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'json', ARGV[3], 'version', version + 1)
+if ARGV[5] == '1' and redis.call('HGET', KEYS[2], ARGV[4]) == ARGV[1] then
+  redis.call('HDEL', KEYS[2], ARGV[4])
+end
+if ARGV[6] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1]) end
+return version + 1
+`;

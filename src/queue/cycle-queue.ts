@@ -1,0 +1,82 @@
+import { type JobsOptions, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { hashTaggedPrefix } from "../ledger/ledger-keys.js";
+import {
+  CYCLE_QUEUE,
+  type JobName,
+  type JobPayload,
+  jobIds,
+  SCHEDULER_ID,
+} from "./job-payloads.js";
+
+/** Retries for transient faults (a 5xx, a rate limit, a ledger conflict), with exponential backoff. */
+const RETRY: JobsOptions = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 2_000 },
+  // Completed jobs stay a while so a duplicate add within that time is a no-op by jobId;
+  // the ledger, not the job, is the lasting record that a step ran.
+  removeOnComplete: { age: 30 * 86_400, count: 10_000 },
+  removeOnFail: { age: 90 * 86_400 },
+};
+
+/** Enqueues the cycle's steps with their deterministic ids. */
+export class CycleQueue {
+  readonly queue: Queue;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(CYCLE_QUEUE, {
+      connection,
+      prefix: hashTaggedPrefix(prefix),
+      defaultJobOptions: RETRY,
+    });
+  }
+
+  async upsertSchedule(pattern: string, tz: string): Promise<void> {
+    await this.queue.upsertJobScheduler(SCHEDULER_ID, { pattern, tz }, { name: "tick", data: {} });
+  }
+
+  async nextKickoff(): Promise<Date | undefined> {
+    const scheduler = await this.queue.getJobScheduler(SCHEDULER_ID);
+    return scheduler?.next ? new Date(scheduler.next) : undefined;
+  }
+
+  kickoff(week: string, attempt = 0) {
+    return this.add("kickoff", { week, attempt }, { jobId: jobIds.kickoff(week, attempt) });
+  }
+
+  ship(experimentId: string) {
+    return this.add("ship", { experimentId }, { jobId: jobIds.ship(experimentId) });
+  }
+
+  awaitMerge(experimentId: string, delay = 0) {
+    return this.add(
+      "await-merge",
+      { experimentId, polls: 0 },
+      { jobId: jobIds.awaitMerge(experimentId), delay },
+    );
+  }
+
+  check(experimentId: string, day: number, delay: number) {
+    return this.add(
+      "check",
+      { experimentId, day },
+      { jobId: jobIds.check(experimentId, day), delay },
+    );
+  }
+
+  verdict(experimentId: string, delay: number) {
+    return this.add("verdict", { experimentId }, { jobId: jobIds.verdict(experimentId), delay });
+  }
+
+  learn(experimentId: string) {
+    return this.add("learn", { experimentId }, { jobId: jobIds.learn(experimentId) });
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+
+  private add<N extends JobName>(name: N, data: JobPayload<N>, options: JobsOptions) {
+    return this.queue.add(name, data, options);
+  }
+}
