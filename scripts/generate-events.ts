@@ -3,7 +3,7 @@
  * NDJSON (examples/events.ndjson.gz). Seeded: the same seed gives the same events.
  *
  * The simulated product is a freemium B2B tool whose weekly signup cohorts activate less and
- * less (35 % → 18 % within 7 days over the period), with a slow time to value (median ≈ 18 min),
+ * less (35 % → 18 % within 7 days over the period), with a slowish time to value (median ≈ 13 min),
  * PQL bursts (≥ 2 invites, a saved workflow and a pricing view within a day or two), PQLs paying
  * far more often than other users, and monthly MRR expansion, contraction and churn. A few
  * malformed lines are mixed in, as in any real export, so the bad-event report has something to say.
@@ -70,8 +70,8 @@ function generate(seed: number, weeks: number): Line[] {
 
       let activatedAt: number | null = null;
       if (chance(activation7)) {
-        // Log-normal time to value: median 18 min, p75 ≈ 40 min, capped inside the 7 days.
-        activatedAt = signup + Math.min(18 * Math.exp(1.2 * normal()) * MINUTE, 6.9 * DAY);
+        // Log-normal time to value: median 13 min, p75 ≈ 27 min, capped inside the 7 days.
+        activatedAt = signup + Math.min(13 * Math.exp(1.1 * normal()) * MINUTE, 6.9 * DAY);
       } else if (chance(0.08 * activation7)) {
         activatedAt = signup + between(8, 20) * DAY;
       }

@@ -3,12 +3,16 @@ import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import type { EventNames } from "../../config/event-names.js";
+import type { DiagnoseSettings } from "../../diagnose/diagnose-settings.js";
+import { FunnelAccumulator } from "../../diagnose/funnel-accumulator.js";
 import {
   type BadEventReason,
   type ProductEvent,
   parseProductEvent,
 } from "../../diagnose/product-event.js";
 import { UserError } from "../../domain/errors.js";
+import type { FunnelSnapshot } from "../../domain/funnel-snapshot.js";
 
 export type EventLine =
   | { ok: true; event: ProductEvent }
@@ -73,4 +77,21 @@ export async function* readEventsFile(path: string): AsyncGenerator<EventLine> {
     lines.close();
     file.destroy();
   }
+}
+
+/**
+ * Diagnoses an events file in one streaming pass: good lines feed the funnel, bad lines are
+ * counted by reason in `snapshot.events`. The kickoff job's funnel source and the CLI share it.
+ */
+export async function diagnoseEventsFile(
+  path: string,
+  settings: DiagnoseSettings,
+  names: EventNames,
+): Promise<FunnelSnapshot> {
+  const funnel = new FunnelAccumulator(settings, names);
+  for await (const line of readEventsFile(path)) {
+    if (line.ok) funnel.addEvent(line.event);
+    else funnel.addBad(line.reason);
+  }
+  return funnel.snapshot();
 }
