@@ -1,0 +1,190 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { UserError } from "../../src/domain/errors.js";
+import type { CodeHost } from "../../src/domain/ports.js";
+import { backlogDir, item, pullRequestShip } from "../support/backlog-dir.js";
+import { waitFor } from "../support/redis.js";
+import { type TestRuntime, testRuntime } from "../support/test-runtime.js";
+
+const WEEK = "2026-W49";
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function setup(
+  items: Record<string, unknown>[],
+  options: Parameters<typeof testRuntime>[2] = {},
+): TestRuntime {
+  const backlog = backlogDir(items);
+  const runtime = testRuntime("cycle", backlog.dir, options);
+  cleanups.push(backlog.remove, () => runtime.close());
+  return runtime;
+}
+
+async function decided(runtime: TestRuntime, id: string) {
+  return waitFor(`a verdict for ${id}`, async () => {
+    const experiment = await runtime.ctx.ledger.getExperiment(id);
+    return experiment?.verdict && (await runtime.ctx.ledger.listObservations()).length > 0
+      ? experiment
+      : undefined;
+  });
+}
+
+describe("the weekly cycle", () => {
+  it("runs kick → ship → measure → verdict → learn for a gate item, and a week runs once however often it is kicked", async () => {
+    const runtime = setup([item("winner", { sandbox: { trueRelativeLift: 0.3 } })]);
+    await Promise.all([runtime.ctx.queue.kickoff(WEEK), runtime.ctx.queue.kickoff(WEEK)]);
+    runtime.start();
+    await runtime.ctx.queue.kickoff(WEEK);
+    const experiment = await decided(runtime, `${WEEK}--winner`);
+
+    expect(experiment.history.map((h) => h.status)).toEqual([
+      "planned",
+      "shipping",
+      "measuring",
+      "decided",
+    ]);
+    expect(experiment.verdict?.decision).toBe("ship");
+    expect(experiment.verdict?.applied).toBe("gate winner_gate to 100 %");
+    expect(experiment.checks.length).toBeGreaterThan(0);
+    expect(await runtime.flags.writes()).toEqual(["gate winner_gate 50", "gate winner_gate 100"]);
+    expect(await runtime.ctx.ledger.listExperiments()).toHaveLength(1);
+    expect(await runtime.ctx.ledger.liveSurfaces()).toEqual({});
+    const [observation] = await runtime.ctx.ledger.listObservations();
+    expect(observation).toMatchObject({ itemId: "winner", decision: "ship", estimatedLift: 0.1 });
+    expect(observation?.observedLift).toBeGreaterThan(0.15);
+
+    // Kicked again after it finished: still one experiment, no new writes.
+    await runtime.ctx.queue.kickoff(WEEK, 0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await runtime.ctx.ledger.listExperiments()).toHaveLength(1);
+    expect(await runtime.flags.writes()).toHaveLength(2);
+  });
+
+  it("opens a pull request, waits for its merge, then opens the gate to the split", async () => {
+    const runtime = setup(
+      [item("checkout-copy", { ship: pullRequestShip("checkout-copy"), split: 30 })],
+      {
+        mergeDelayMs: 400,
+      },
+    );
+    runtime.start();
+    await runtime.ctx.queue.kickoff(WEEK);
+    const experiment = await decided(runtime, `${WEEK}--checkout-copy`);
+
+    expect(experiment.history.map((h) => h.status)).toEqual([
+      "planned",
+      "shipping",
+      "awaiting-merge",
+      "measuring",
+      "decided",
+    ]);
+    const prs = await runtime.codeHost.list();
+    expect(prs).toHaveLength(1);
+    expect(prs[0]).toMatchObject({
+      branch: "shiploop/checkout-copy",
+      repo: "acme/webapp",
+      files: ["src/app.ts"],
+    });
+    expect(prs[0]?.body).toContain("<!-- shiploop:item=checkout-copy -->");
+    expect(prs[0]?.comments.verdict).toContain("shiploop verdict");
+    expect((await runtime.flags.writes())[0]).toBe("gate checkout_copy_gate 30");
+  });
+
+  it("blocks an item whose change cannot be applied and moves the week to the next item", async () => {
+    const stale: CodeHost = {
+      mode: "sandbox",
+      ensurePullRequest: async () => {
+        throw new UserError("patch-stale", 'src/app.ts: "const A = 1" is not in the file at main');
+      },
+      pullRequestState: async () => "open",
+      ensureComment: async () => undefined,
+    };
+    const runtime = setup(
+      [
+        item("best-but-stale", {
+          ship: pullRequestShip("best-but-stale"),
+          impact: { relativeLift: 0.5, confidence: 1 },
+        }),
+        item("second-best"),
+      ],
+      { overrides: { codeHost: stale } },
+    );
+    runtime.start();
+    await runtime.ctx.queue.kickoff(WEEK);
+    await decided(runtime, `${WEEK}--second-best`);
+
+    const blocked = await runtime.ctx.ledger.getExperiment(`${WEEK}--best-but-stale`);
+    expect(blocked?.status).toBe("blocked");
+    expect(blocked?.blockedReason).toContain("const A = 1");
+    expect(blocked?.writes["pull-request"]?.state).toBe("intent");
+    const week = await runtime.ctx.ledger.getWeek(WEEK);
+    expect(week).toMatchObject({
+      experimentId: `${WEEK}--second-best`,
+      blocked: ["best-but-stale"],
+    });
+  });
+
+  it("records a pull request closed without merging as abandoned by review", async () => {
+    const runtime = setup([item("rejected", { ship: pullRequestShip("rejected") })], {
+      mergeDelayMs: 60_000,
+    });
+    runtime.start();
+    await runtime.ctx.queue.kickoff(WEEK);
+    await waitFor("the pull request", async () =>
+      (await runtime.codeHost.list()).length > 0 ? true : undefined,
+    );
+    await runtime.codeHost.close("shiploop/rejected");
+    const experiment = await waitFor("abandoned", async () => {
+      const e = await runtime.ctx.ledger.getExperiment(`${WEEK}--rejected`);
+      return e?.status === "abandoned" ? e : undefined;
+    });
+    expect(experiment.blockedReason).toContain("closed without merging");
+    expect(await runtime.ctx.ledger.liveSurfaces()).toEqual({});
+    expect(await runtime.flags.writes()).toEqual([]);
+  });
+
+  it("rolls back early when the daily check sees the primary metric significantly worse", async () => {
+    const runtime = setup([item("harmful", { sandbox: { trueRelativeLift: -0.5 } })], {
+      window: "3s",
+    });
+    runtime.start();
+    await runtime.ctx.queue.kickoff(WEEK);
+    const experiment = await decided(runtime, `${WEEK}--harmful`);
+    expect(experiment.status).toBe("rolled-back");
+    expect(experiment.verdict).toMatchObject({
+      decision: "rollback",
+      early: true,
+      rule: "primary-worse",
+    });
+    expect(await runtime.flags.writes()).toEqual(["gate harmful_gate 50", "gate harmful_gate 0"]);
+  });
+
+  it("keeps one live experiment per surface across weeks", async () => {
+    const runtime = setup(
+      [
+        item("first", { surface: "pricing", impact: { relativeLift: 0.3, confidence: 1 } }),
+        item("same-surface", { surface: "pricing" }),
+        item("other-surface", {
+          surface: "onboarding",
+          impact: { relativeLift: 0.01, confidence: 0.1 },
+        }),
+      ],
+      { window: "60s" },
+    );
+    runtime.start();
+    await runtime.ctx.queue.kickoff("2026-W49");
+    await waitFor("first measuring", async () =>
+      (await runtime.ctx.ledger.getExperiment("2026-W49--first"))?.status === "measuring"
+        ? true
+        : undefined,
+    );
+    await runtime.ctx.queue.kickoff("2026-W50");
+    const second = await waitFor(
+      "week 50 planned",
+      async () => (await runtime.ctx.ledger.getWeek("2026-W50"))?.experimentId,
+    );
+    expect(second).toBe("2026-W50--other-surface");
+  });
+});

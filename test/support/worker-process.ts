@@ -1,0 +1,48 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { REDIS_URL } from "./redis.js";
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `shiploop worker` from the build as its own process, the way production runs it. */
+export function spawnWorker(env: Record<string, string>): WorkerProcess {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => !/^(GITHUB_|STATSIG_|POSTHOG_|HUBSPOT_|SHIPLOOP_)/.test(key),
+    ),
+  );
+  const child = spawn(process.execPath, ["dist/src/cli.js", "worker"], {
+    env: {
+      ...clean,
+      REDIS_URL,
+      SHIPLOOP_LOG_LEVEL: "info",
+      SHIPLOOP_LOCK_DURATION: "1s",
+      SHIPLOOP_SHUTDOWN_TIMEOUT: "3s",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on("exit", (code, signal) => resolve({ code, signal }));
+  });
+  return {
+    child,
+    output: () => output,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
