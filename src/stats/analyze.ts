@@ -8,7 +8,6 @@ import {
   type AnalyzeMetric,
   type MeanStats,
   type ProportionStats,
-  type RatioStats,
 } from "./analyze-input-schema.js";
 import type { AnalyzeOutput, Comparison, MetricResult } from "./analyze-output.js";
 import { type BayesianResult, bayesianTest, type GaussianPrior } from "./bayesian.js";
@@ -103,58 +102,76 @@ function compare(
   return isFiniteComparison(comparison) ? comparison : noResult(base, method);
 }
 
+interface Arms {
+  control: AdjustedArm;
+  treatment: AdjustedArm;
+  cuped: boolean;
+}
+
 /** Builds control and treatment arms for a metric, CUPED-adjusted when pre-period data exist. */
-function arms(
-  metric: AnalyzeMetric,
-  baselineName: string,
-  variant: string,
-): { control: AdjustedArm; treatment: AdjustedArm; cuped: boolean } {
-  const a = metric.stats[baselineName];
-  const b = metric.stats[variant];
-  if (!a || !b) throw new Error(`metric ${metric.name}: statistics missing for a variant`);
-  if (metric.type === "ratio") {
-    return {
-      control: plain(ratioMoments(a as RatioStats)),
-      treatment: plain(ratioMoments(b as RatioStats)),
-      cuped: false,
-    };
-  }
-  const preA = cupedArm(metric.type, a as MeanStats | ProportionStats);
-  const preB = cupedArm(metric.type, b as MeanStats | ProportionStats);
-  if (preA && preB) {
-    const theta = pooledTheta(preA, preB);
-    // θ = 0 means the pre-period says nothing (or a pooled variance is 0): stay unadjusted.
-    if (theta !== 0) {
-      return { control: adjustArm(preA, theta), treatment: adjustArm(preB, theta), cuped: true };
+function arms(metric: AnalyzeMetric, baselineName: string, variant: string): Arms {
+  switch (metric.type) {
+    case "ratio": {
+      const [a, b] = pair(metric.stats, baselineName, variant);
+      return { control: plain(ratioMoments(a)), treatment: plain(ratioMoments(b)), cuped: false };
+    }
+    case "proportion": {
+      const [a, b] = pair(metric.stats, baselineName, variant);
+      return (
+        cupedArms(cupedArm(a, true), cupedArm(b, true)) ?? {
+          control: plain(proportionMoments(a)),
+          treatment: plain(proportionMoments(b)),
+          cuped: false,
+        }
+      );
+    }
+    case "mean": {
+      const [a, b] = pair(metric.stats, baselineName, variant);
+      return (
+        cupedArms(cupedArm(a, false), cupedArm(b, false)) ?? {
+          control: plain(sampleMeanMoments(a)),
+          treatment: plain(sampleMeanMoments(b)),
+          cuped: false,
+        }
+      );
     }
   }
-  const moments = metric.type === "proportion" ? proportionMoments : sampleMeanMoments;
+}
+
+function pair<T>(stats: Record<string, T>, a: string, b: string): [T, T] {
+  const statsA = stats[a];
+  const statsB = stats[b];
+  // parseAnalyzeInput rejects this; reaching it means a caller skipped validation.
+  if (statsA === undefined || statsB === undefined) {
+    throw new Error(`statistics missing for variant "${statsA === undefined ? a : b}"`);
+  }
+  return [statsA, statsB];
+}
+
+/** Adjusted arms, or null when CUPED does not apply: no pre-period data, or θ = 0. */
+function cupedArms(a: CupedArm | null, b: CupedArm | null): Arms | null {
+  if (!a || !b) return null;
+  const theta = pooledTheta(a, b);
+  // θ = 0: the pre-period says nothing, or a pooled variance is 0. Stay unadjusted.
+  if (theta === 0) return null;
+  return { control: adjustArm(a, theta), treatment: adjustArm(b, theta), cuped: true };
+}
+
+function cupedArm(s: MeanStats | ProportionStats, binaryPost: boolean): CupedArm | null {
+  if (s.preSum === undefined || s.sumProductPre === undefined) return null;
+  const sumSquares = "sumSquares" in s ? s.sumSquares : s.sum;
+  // A proportion's pre-period is binary too unless its Σpre² says otherwise.
+  const binaryPre = binaryPost && s.preSumSquares === undefined;
   return {
-    control: plain(moments(a as MeanStats)),
-    treatment: plain(moments(b as MeanStats)),
-    cuped: false,
+    n: s.n,
+    post: { sum: s.sum, sumSquares: binaryPost ? s.sum : sumSquares, binary: binaryPost },
+    pre: { sum: s.preSum, sumSquares: s.preSumSquares ?? s.preSum, binary: binaryPre },
+    sumProductPre: s.sumProductPre,
   };
 }
 
 function plain(m: { n: number; mean: number; variance: number }): AdjustedArm {
   return { n: m.n, mean: m.mean, variance: m.variance, unadjustedMean: m.mean };
-}
-
-function cupedArm(type: "proportion" | "mean", s: MeanStats | ProportionStats): CupedArm | null {
-  if (s.preSum === undefined || s.sumProductPre === undefined) return null;
-  const binaryPost = type === "proportion";
-  // A proportion's pre-period is binary too unless its Σpre² says otherwise.
-  const binaryPre = binaryPost && s.preSumSquares === undefined;
-  return {
-    n: s.n,
-    post: {
-      sum: s.sum,
-      sumSquares: binaryPost ? s.sum : (s as MeanStats).sumSquares,
-      binary: binaryPost,
-    },
-    pre: { sum: s.preSum, sumSquares: s.preSumSquares ?? s.preSum, binary: binaryPre },
-    sumProductPre: s.sumProductPre,
-  };
 }
 
 type Base = Pick<Comparison, "variant" | "mean" | "baselineMean" | "cuped">;
