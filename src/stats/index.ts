@@ -25,6 +25,12 @@ export {
   type EarlyRollbackRule,
 } from "./early-rollback.js";
 export { type DifferenceType, type Effect, estimateEffect } from "./effect-estimate.js";
+export {
+  type Direction,
+  directionOf,
+  isGuardrailAtRisk,
+  isGuardrailBreached,
+} from "./evidence.js";
 export { type FrequentistResult, fixedHorizonTest } from "./frequentist.js";
 export {
   adjustPValues,
