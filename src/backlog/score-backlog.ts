@@ -119,7 +119,7 @@ function ineligibleText(item: BacklogItem, reason: IneligibleReason): string {
     case "shipped":
       return "not eligible: it already ran in an earlier week";
     case "blocked":
-      return "not eligible: blocked (see its last error in the ledger)";
+      return "not eligible: blocked until the problem that stopped it is fixed";
     case "surface-live":
       return `not eligible: surface ${item.surface} already has a live experiment`;
   }

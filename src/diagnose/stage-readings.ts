@@ -87,10 +87,13 @@ function summarize(r: Omit<StageReading, "summary">): string {
   return `${r.label} is ${points} ${points === "1" ? "pt" : "pts"} under benchmark (${shown})`;
 }
 
-/** 12 → "12", 3.456 → "3.5", 0.04 → "0.04": enough digits to see, never a wall of them. */
+/**
+ * 120.4 → "120", 19.64 → "19.6", 12 → "12", 0.043 → "0.04": enough digits that a value and
+ * its gap add up on screen (19.6 % is 5.4 pts under 25 %), never a wall of them.
+ */
 export function formatNumber(x: number): string {
   const abs = Math.abs(x);
-  if (abs >= 10) return String(Math.round(x));
+  if (abs >= 100) return String(Math.round(x));
   if (abs >= 1) return String(Math.round(x * 10) / 10);
   return String(Math.round(x * 100) / 100);
 }

@@ -81,7 +81,7 @@ describe("shiploop diagnose", () => {
     expect(stdout).toContain(
       "Weakest stage: free-to-paid conversion is 2 pts under benchmark (0 % vs 2–5 % freemium).",
     );
-    expect(stdout).toMatch(/^2026-W02\s+10\s+20 %\s+10m\s+13m/m);
+    expect(stdout).toMatch(/^2026-W02\s+10\s+20 %\s+10m\s+12.5m/m);
   });
 
   it("reads SHIPLOOP_EVENTS_FILE when --events is not given", async () => {

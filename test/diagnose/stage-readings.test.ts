@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiagnoseSettingsSchema } from "../../src/diagnose/diagnose-settings.js";
-import { type Headlines, readStages } from "../../src/diagnose/stage-readings.js";
+import { formatNumber, type Headlines, readStages } from "../../src/diagnose/stage-readings.js";
 
 const samples = { ttv: 100, activation: 100, pql: 100, monetization: 100, retention: 100 };
 const headlines = (h: Partial<Headlines>): Headlines => ({
@@ -105,5 +105,18 @@ describe("DiagnoseSettingsSchema", () => {
     const result = DiagnoseSettingsSchema.safeParse(input);
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.path.join(".")).toBe(path);
+  });
+});
+
+describe("formatNumber", () => {
+  it.each([
+    { x: 120.4, text: "120" },
+    { x: 19.64, text: "19.6" },
+    { x: 12.000000000000002, text: "12" },
+    { x: 5.36, text: "5.4" },
+    { x: 0.043, text: "0.04" },
+    { x: -0.43, text: "-0.43" },
+  ])("$x → $text", ({ x, text }) => {
+    expect(formatNumber(x)).toBe(text);
   });
 });
