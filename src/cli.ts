@@ -1,11 +1,18 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { readBacklogDir } from "./adapters/files/read-backlog-dir.js";
+import { validateBacklog } from "./backlog/validate-backlog.js";
+import { registerAnalyze } from "./cli/analyze-command.js";
+import { registerBacklog } from "./cli/backlog-command.js";
+import { registerDiagnose } from "./cli/diagnose-command.js";
 import { registerKick } from "./cli/kick-command.js";
+import { withLedger } from "./cli/open-ledger.js";
 import { registerPending } from "./cli/pending-command.js";
 import { registerStatus } from "./cli/status-command.js";
 import { registerValidate } from "./cli/validate-command.js";
 import { registerVerdicts } from "./cli/verdicts-command.js";
 import { registerWorker } from "./cli/worker-command.js";
+import { eligibilityFromLedger } from "./runtime/eligibility.js";
 
 const program = new Command("shiploop")
   .description(
@@ -22,28 +29,21 @@ registerWorker(program);
 registerKick(program);
 registerStatus(program);
 registerVerdicts(program);
-registerPending(program, {
-  name: "backlog",
-  description: "rank the backlog with every factor of each item's score",
-  options: ["--json"],
-  needs: "the scoring engine",
-});
-registerPending(program, {
-  name: "diagnose",
-  description: "the five PLG funnel metrics and the weakest stage",
-  options: ["--events <file>", "--json"],
-  needs: "the funnel diagnosis engine",
+registerAnalyze(program);
+registerDiagnose(program);
+registerBacklog(program, {
+  loadObservations: (config) => withLedger(config, ({ ledger }) => ledger.listObservations()),
+  loadLiveState: (config) =>
+    withLedger(config, async ({ ledger }) => {
+      const { items } = validateBacklog(await readBacklogDir(config.backlogDir));
+      return eligibilityFromLedger(ledger, items);
+    }),
 });
 registerPending(program, {
   name: "digest",
   description: "a weekly summary of verdicts in markdown",
   options: ["--week <YYYY-Www>"],
   needs: "the verdict renderer",
-});
-registerPending(program, {
-  name: "analyze",
-  description: "stdin: JSON variant statistics → stdout: JSON analysis",
-  needs: "the stats engine",
 });
 registerPending(program, {
   name: "demo",

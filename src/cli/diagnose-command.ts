@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { diagnoseEventsFile } from "../adapters/files/read-events-file.js";
 import type { Config } from "../config/config.js";
-import { DEFAULT_DIAGNOSE_SETTINGS, type DiagnoseSettings } from "../diagnose/diagnose-settings.js";
+import type { DiagnoseSettings } from "../diagnose/diagnose-settings.js";
 import { formatSnapshot } from "../diagnose/format-snapshot.js";
 import { loadConfig } from "./load-config.js";
 import { runAction } from "./run-action.js";
@@ -53,12 +53,9 @@ export function registerDiagnose(program: Command, deps: DiagnoseDeps = {}): voi
     );
 }
 
-/**
- * The `diagnose:` section once the config carries it (the lead wires the schema into the
- * config file); the defaults until then.
- */
+/** The config file's `diagnose:` section (defaults when absent). */
 export function diagnoseSettingsOf(config: Config): DiagnoseSettings {
-  return (config as Config & { diagnose?: DiagnoseSettings }).diagnose ?? DEFAULT_DIAGNOSE_SETTINGS;
+  return config.diagnose;
 }
 
 /**

@@ -1,9 +1,12 @@
+import { type DiagnoseSettings, DiagnoseSettingsSchema } from "../diagnose/diagnose-settings.js";
 import { UserError } from "../domain/errors.js";
 import { type EventNames, EventNamesSchema } from "./event-names.js";
 import { SETTINGS, type Setting, type SettingValues } from "./settings.js";
 
 export type Config = SettingValues & {
   events: EventNames;
+  /** How the funnel is diagnosed: windows, the PQL rule, the free-to-paid model, benchmarks. */
+  diagnose: DiagnoseSettings;
   /** The values of every secret setting that is set, so log and error output can mask them. */
   secrets: string[];
 };
@@ -57,7 +60,12 @@ export function buildConfig(env: Record<string, string | undefined>, file?: Conf
     }
     values[key] = parsed.data;
   }
-  return { ...(values as SettingValues), events: parseEventNames(file), secrets };
+  return {
+    ...(values as SettingValues),
+    events: parseEventNames(file),
+    diagnose: parseDiagnoseSettings(file),
+    secrets,
+  };
 }
 
 /** `redis://user:pass@host` → `redis://user:***@host`: a URL's password is never echoed. */
@@ -90,6 +98,14 @@ function parseEventNames(file?: ConfigFile): EventNames {
   throw new ConfigError(field, `${file?.path}: ${field} ${problem}`);
 }
 
+function parseDiagnoseSettings(file?: ConfigFile): DiagnoseSettings {
+  const parsed = DiagnoseSettingsSchema.safeParse(file?.data.diagnose ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = ["diagnose", ...(issue?.path ?? [])].map(String).join(".");
+  throw new ConfigError(field, `${file?.path}: ${field} ${issue?.message ?? "is invalid"}`);
+}
+
 function lookup(data: Record<string, unknown>, dotted: string): unknown {
   let node: unknown = data;
   for (const part of dotted.split(".")) {
@@ -101,7 +117,7 @@ function lookup(data: Record<string, unknown>, dotted: string): unknown {
 
 /** Keys the config file may hold (`http: { port }` → `http.port`); anything else is likely a typo. */
 function knownFileKeys(): Set<string> {
-  const keys = new Set(["events"]);
+  const keys = new Set(["events", "diagnose"]);
   for (const setting of Object.values(SETTINGS) as Setting<unknown>[]) {
     if (setting.fileKey) keys.add(setting.fileKey);
   }

@@ -7,6 +7,7 @@ import { CycleQueue } from "../queue/cycle-queue.js";
 import { connectRedis } from "../queue/redis-connection.js";
 import { backlogPlanner, type FunnelSource } from "./backlog-planner.js";
 import { choosePorts, type Ports } from "./choose-ports.js";
+import { funnelSourceFor } from "./funnel-source.js";
 
 export interface Runtime {
   context: CycleContext;
@@ -19,7 +20,7 @@ export interface Runtime {
 export function createRuntime(
   config: Config,
   logger: Logger,
-  funnel: FunnelSource = async () => undefined,
+  funnel: FunnelSource = funnelSourceFor(config),
 ): Runtime {
   const redis = connectRedis(config.redisUrl, logger);
   const ports = choosePorts(config, redis);
