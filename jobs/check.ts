@@ -1,5 +1,6 @@
 import { advanceExperiment } from "../src/domain/advance-experiment.js";
 import type { DailyCheck } from "../src/domain/experiment.js";
+import { verdictsByDecision } from "../src/observability/metrics-registry.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
 import { killPoint } from "../src/queue/kill-point.js";
 import { checkEarlyRollback } from "../src/stats/index.js";
@@ -28,7 +29,7 @@ export async function processCheck(ctx: CycleContext, data: JobPayload<"check">)
     users: judgement.users.reduce((sum, v) => sum + v.users, 0),
     relativeLift: judgement.primary.relativeLift,
     ci: judgement.primary.ci,
-    srmPValue: judgement.analysis.srm.pValue,
+    srmPValue: judgement.srm.pValue,
     action: early.rollback ? "rollback" : "continue",
   };
   if (!experiment.checks.some((c) => c.day === data.day)) {
@@ -58,6 +59,7 @@ export async function processCheck(ctx: CycleContext, data: JobPayload<"check">)
       verdictAt: now,
     },
   );
+  verdictsByDecision.inc({ decision: "rollback", early: "true" });
   await ctx.queue.learn(experiment.id);
   log.warn({ rule: early.rule, reasons: early.reasons }, "rolled back early");
   return `rolled back early: ${early.rule}`;

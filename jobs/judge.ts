@@ -1,11 +1,15 @@
+import { PermanentError } from "../src/domain/errors.js";
 import type { ExperimentRecord, MetricResult, VerdictRecord } from "../src/domain/experiment.js";
 import type { Measurement } from "../src/domain/measurement.js";
+import type { AnalysedResults } from "../src/domain/ports.js";
 import { isGuardrailBreached } from "../src/stats/evidence.js";
 import {
   type AnalyzeInput,
   type AnalyzeOutput,
   analyze,
   type Comparison,
+  checkSrm,
+  type SrmResult,
   type VerdictArgs,
 } from "../src/stats/index.js";
 
@@ -13,7 +17,7 @@ export const ALPHA = 0.05;
 
 export interface Judgement {
   method: "fixed" | "sequential";
-  analysis: AnalyzeOutput;
+  srm: SrmResult;
   /** What the pre-registered rule (`decideVerdict`, `checkEarlyRollback`) reads. */
   args: VerdictArgs;
   users: { name: string; users: number }[];
@@ -28,17 +32,11 @@ export interface Judgement {
  */
 export function judge(
   experiment: ExperimentRecord,
-  measurement: Measurement,
+  measurement: Measurement | AnalysedResults,
   method: "fixed" | "sequential",
 ): Judgement {
-  const input = { alpha: ALPHA, method, correction: "none", ...measurement } as AnalyzeInput;
-  const analysis = analyze(input);
+  const { srm, comparisonOf } = compareVariants(measurement, method);
   const item = experiment.item;
-  const comparisonOf = (name: string): Comparison => {
-    const comparison = analysis.metrics.find((m) => m.name === name)?.comparisons[0];
-    if (!comparison) throw new Error(`metric ${name} is missing from the analysis`);
-    return comparison;
-  };
   const guardrails = item.guardrails.map((g) => ({
     name: g.name,
     maxRelativeDrop: g.maxRelativeDrop,
@@ -48,12 +46,12 @@ export function judge(
   const primary = comparisonOf(item.primaryMetric.name);
   return {
     method,
-    analysis,
+    srm,
     args: {
       primary,
       primaryHigherIsBetter: item.primaryMetric.higherIsBetter,
       guardrails,
-      srmMismatch: analysis.srm.mismatch,
+      srmMismatch: srm.mismatch,
       alpha: ALPHA,
     },
     users: measurement.variants.map((v) => ({ name: v.name, users: v.users })),
@@ -76,11 +74,38 @@ export function verdictRecord(
     ...outcome,
     method: judgement.method,
     variants: judgement.users,
-    srm: judgement.analysis.srm,
+    srm: judgement.srm,
     primary: judgement.primary,
     guardrails: judgement.guardrails,
     applied,
     decidedAt: decidedAt.toISOString(),
+  };
+}
+
+/**
+ * Sufficient statistics are analysed here by the stats engine; results a platform analysed
+ * already are taken as they are, with our own sample-ratio check over its assignment counts.
+ */
+function compareVariants(
+  measurement: Measurement | AnalysedResults,
+  method: "fixed" | "sequential",
+): { srm: SrmResult; comparisonOf: (name: string) => Comparison } {
+  const missing = (name: string): never => {
+    throw new PermanentError("metric-missing", `metric ${name} is missing from the measurement`);
+  };
+  if ("kind" in measurement) {
+    const srm = checkSrm(
+      measurement.variants.map((v) => v.users),
+      measurement.variants.map((v) => v.weight),
+    );
+    return { srm, comparisonOf: (name) => measurement.comparisons[name] ?? missing(name) };
+  }
+  const input = { alpha: ALPHA, method, correction: "none", ...measurement } as AnalyzeInput;
+  const analysis: AnalyzeOutput = analyze(input);
+  return {
+    srm: analysis.srm,
+    comparisonOf: (name) =>
+      analysis.metrics.find((m) => m.name === name)?.comparisons[0] ?? missing(name),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   type WeekRecord,
 } from "../src/domain/experiment.js";
 import { isoWeekOf } from "../src/domain/iso-week.js";
+import { cyclesStarted } from "../src/observability/metrics-registry.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
 import { killPoint } from "../src/queue/kill-point.js";
 import type { CycleContext } from "./cycle-context.js";
@@ -73,6 +74,7 @@ export async function processKickoff(
       continue;
     }
     killPoint("kickoff:after-create");
+    if (created.outcome === "created") cyclesStarted.inc();
     await ctx.queue.ship(created.record.id);
     log.info(
       { experimentId: created.record.id, score: candidate.score, why: candidate.why },

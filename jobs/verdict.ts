@@ -1,4 +1,5 @@
 import { advanceExperiment } from "../src/domain/advance-experiment.js";
+import { verdictsByDecision } from "../src/observability/metrics-registry.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
 import { killPoint } from "../src/queue/kill-point.js";
 import { verdictComment } from "../src/render/verdict-comment.js";
@@ -64,6 +65,7 @@ export async function processVerdict(
     },
   );
   killPoint("verdict:after-record");
+  verdictsByDecision.inc({ decision: verdict.decision, early: "false" });
   await ctx.queue.learn(experiment.id);
   ctx.logger.info(
     { decision: verdict.decision, lift: record.primary.relativeLift },

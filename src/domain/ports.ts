@@ -1,6 +1,7 @@
+import type { Comparison } from "../stats/analyze-output.js";
 import type { BacklogItem, FileChange } from "./backlog-item.js";
 import type { ExperimentRecord } from "./experiment.js";
-import type { Measurement } from "./measurement.js";
+import type { Measurement, VariantAssignment } from "./measurement.js";
 
 /**
  * The outside systems shiploop writes to or reads from, each behind one narrow port.
@@ -63,10 +64,36 @@ export interface FlagStore {
   ): Promise<void>;
 }
 
+/**
+ * Where an experiment's numbers come from. Either cumulative per-variant sufficient statistics
+ * (the built-in stats engine analyses them: sandbox, PostHog) or results a platform already
+ * analysed (Statsig Pulse), mapped into the stats engine's comparison shape so that the same
+ * verdict rule decides.
+ */
 export interface MetricsSource {
   readonly mode: PortMode;
   /** Cumulative per-variant statistics of the item's primary metric and guardrails, up to `until`. */
-  measure(experiment: ExperimentRecord, until: Date): Promise<Measurement>;
+  measure(experiment: ExperimentRecord, until: Date): Promise<Measurement | AnalysedResults>;
+}
+
+/** Results analysed elsewhere: per metric, the treatment-vs-control comparison; and assignment counts. */
+export interface AnalysedResults {
+  kind: "analysed";
+  variants: VariantAssignment[];
+  /** By metric name (the item's primary metric and guardrails). */
+  comparisons: Record<string, Comparison>;
+  method: "fixed" | "sequential";
+}
+
+/** shiploop's own events in the team's analytics (e.g. PostHog), so its work can be charted. */
+export interface Telemetry {
+  readonly mode: PortMode;
+  /** Never blocks or fails a job: delivery is best effort and batched. */
+  capture(
+    event: "shiploop experiment shipped" | "shiploop verdict reached",
+    properties: Record<string, unknown>,
+  ): void;
+  flush(): Promise<void>;
 }
 
 export type PortMode = "live" | "sandbox";

@@ -1,7 +1,8 @@
-import { Worker } from "bullmq";
+import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { CycleContext } from "../../jobs/cycle-context.js";
 import { hashTaggedPrefix } from "../ledger/ledger-keys.js";
+import { jobDurations } from "../observability/metrics-registry.js";
 import { dispatchJob } from "./dispatch-job.js";
 import { CYCLE_QUEUE } from "./job-payloads.js";
 
@@ -18,9 +19,11 @@ export function startWorker(ctx: CycleContext, connection: Redis): Worker {
     maxStalledCount: 3,
   });
   worker.on("completed", (job, result) => {
+    observeDuration(job, "ok");
     logger.info({ jobId: job.id, job: job.name, result }, "job done");
   });
   worker.on("failed", (job, error) => {
+    if (job) observeDuration(job, "failed");
     logger.error(
       { jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: error },
       `job failed: ${error.message}`,
@@ -28,6 +31,12 @@ export function startWorker(ctx: CycleContext, connection: Redis): Worker {
   });
   worker.on("error", (error) => logger.error({ err: error }, "worker error"));
   return worker;
+}
+
+function observeDuration(job: Job, outcome: "ok" | "failed"): void {
+  if (job.processedOn === undefined) return;
+  const seconds = ((job.finishedOn ?? Date.now()) - job.processedOn) / 1000;
+  jobDurations.observe({ job: job.name, outcome }, seconds);
 }
 
 /**
