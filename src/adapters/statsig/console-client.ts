@@ -165,7 +165,7 @@ export class StatsigConsoleClient {
     if (!envelope.success) {
       throw new PermanentError(
         "statsig-bad-response",
-        `Statsig answered ${method} ${path} for ${subject} without a {message, data} body`,
+        `Statsig answered ${method} ${path} for ${subject} without a {message, data} object`,
       );
     }
     const pagination = (json as { pagination?: unknown }).pagination;

@@ -6,7 +6,11 @@ import { z } from "zod";
  * read are kept as they are, so a full-replacement write can send them back unchanged.
  */
 
-export const EnvelopeSchema = z.looseObject({ message: z.string().optional(), data: z.unknown() });
+// Mutations such as start or make_decision answer `{message}` alone.
+export const EnvelopeSchema = z.looseObject({
+  message: z.string().optional(),
+  data: z.unknown().optional(),
+});
 
 export const ErrorBodySchema = z.looseObject({
   status: z.number().optional(),
