@@ -169,8 +169,9 @@ function buildCohorts(
 /**
  * The activation trend over complete cohorts: first and last rate, and the least-squares slope
  * per week (x = weeks since the first cohort, so a missing week does not bend the line).
+ * Exported for sources that aggregate cohorts elsewhere (PostHog).
  */
-function trendOf(cohorts: Cohort[]): ActivationTrend {
+export function trendOf(cohorts: readonly Pick<Cohort, "metrics">[]): ActivationTrend {
   const points = cohorts.map((c) => ({
     cohort: c.metrics.cohort,
     x: (Date.parse(c.metrics.startsAt) - Date.parse(cohorts[0]?.metrics.startsAt ?? "")) / WEEK_MS,
