@@ -2,7 +2,7 @@ import { seededRandom } from "../adapters/sandbox/seeded-random.js";
 import type { ProductSettings } from "../adapters/sandbox/simulated-product.js";
 import type { BacklogItem } from "../domain/backlog-item.js";
 import { type StrategyTotals, totalsOf } from "./demo-totals.js";
-import { runStrategy, type StrategyRun } from "./run-strategy.js";
+import { type RunOptions, runStrategy, type StrategyRun } from "./run-strategy.js";
 import {
   DEFAULT_KNOBS,
   ice,
@@ -37,24 +37,29 @@ export interface DemoResult {
   totals: Record<StrategyName, StrategyTotals>;
 }
 
+/** The world of a demo run: its backlog and the product's seed; strategies run on copies of it. */
+export function demoWorld(options: DemoOptions): RunOptions {
+  return {
+    worldSeed: `${options.seed}/world`,
+    weeks: options.weeks,
+    items:
+      options.items ??
+      syntheticBacklog(
+        seededRandom(`${options.seed}/backlog`),
+        options.itemCount ?? DEFAULT_DEMO_ITEMS,
+      ),
+    ...(options.product ? { product: options.product } : {}),
+  };
+}
+
 /**
  * One simulated world (a backlog and a product, both from `seed`) and every strategy run on
  * its own copy of it. Pure: the seed decides everything, so the same options give the same
  * result byte for byte.
  */
 export function runDemo(options: DemoOptions): DemoResult {
-  const items =
-    options.items ??
-    syntheticBacklog(
-      seededRandom(`${options.seed}/backlog`),
-      options.itemCount ?? DEFAULT_DEMO_ITEMS,
-    );
-  const run = {
-    worldSeed: `${options.seed}/world`,
-    weeks: options.weeks,
-    items,
-    ...(options.product ? { product: options.product } : {}),
-  };
+  const run = demoWorld(options);
+  const { items } = run;
   const runs: Record<StrategyName, StrategyRun> = {
     oracle: runStrategy(oracle, run),
     shiploop: runStrategy(shiploop(options.knobs ?? DEFAULT_KNOBS), run),

@@ -1,4 +1,4 @@
-import { judge } from "../../jobs/judge.js";
+import { ALPHA, judge } from "../../jobs/judge.js";
 import { DAILY_CHECKS } from "../../jobs/start-measuring.js";
 import type { ProductSettings } from "../adapters/sandbox/simulated-product.js";
 import { SimulatedProduct, trueGain } from "../adapters/sandbox/simulated-product.js";
@@ -109,6 +109,7 @@ export function runStrategy(strategy: Strategy, options: RunOptions): StrategyRu
             id: experimentIdFor(isoWeek, item.id),
             week: isoWeek,
             daily: strategy.measure === "engine",
+            alpha: strategy.alpha ?? ALPHA,
             decidedAt: new Date(start + WEEK_MS),
           });
     const kept = outcome.decision === "ship";
@@ -174,7 +175,7 @@ function truthOutcome(item: BacklogItem): Outcome {
 function measureAndDecide(
   item: BacklogItem,
   days: readonly Measurement[],
-  experiment: { id: string; week: string; daily: boolean; decidedAt: Date },
+  experiment: { id: string; week: string; daily: boolean; alpha: number; decidedAt: Date },
 ): Outcome {
   const record: ExperimentRecord = {
     id: experiment.id,
@@ -190,7 +191,7 @@ function measureAndDecide(
   if (experiment.daily) {
     for (let day = 1; day <= DAILY_CHECKS; day++) {
       const judgement = judge(record, days[day - 1] as Measurement, "sequential");
-      const early = checkEarlyRollback(judgement.args);
+      const early = checkEarlyRollback({ ...judgement.args, alpha: experiment.alpha });
       if (early.rollback) {
         return {
           decision: "rollback",
@@ -204,7 +205,7 @@ function measureAndDecide(
     }
   }
   const judgement = judge(record, days[days.length - 1] as Measurement, "fixed");
-  const verdict = decideVerdict(judgement.args);
+  const verdict = decideVerdict({ ...judgement.args, alpha: experiment.alpha });
   return {
     decision: verdict.decision,
     rule: verdict.rule,

@@ -1,3 +1,4 @@
+import { ALPHA } from "../../jobs/judge.js";
 import type { Random } from "../adapters/sandbox/seeded-random.js";
 import type { ProductDiagnosis } from "../adapters/sandbox/simulated-product.js";
 import { trueFunnelEffect } from "../adapters/sandbox/simulated-product.js";
@@ -40,6 +41,8 @@ export interface Strategy {
   measure: MeasureMode;
   /** Whether verdicts are turned into observations for later picks. */
   learns: boolean;
+  /** Significance level of the decision rules; default: the worker's (jobs/judge.ts `ALPHA`). */
+  alpha?: number;
   pick(ctx: PickContext): Pick | undefined;
 }
 
@@ -49,9 +52,15 @@ export interface ShiploopKnobs {
   kappa: number;
   /** Weight stages by the funnel's gaps (the worker does when it has an events source). */
   funnelWeights: boolean;
+  /** Significance level of the verdict and the daily checks (the worker: 0.05). */
+  alpha: number;
 }
 
-export const DEFAULT_KNOBS: ShiploopKnobs = { kappa: DEFAULT_KAPPA, funnelWeights: true };
+export const DEFAULT_KNOBS: ShiploopKnobs = {
+  kappa: DEFAULT_KAPPA,
+  funnelWeights: true,
+  alpha: ALPHA,
+};
 
 /** Knows every true effect: ships the biggest remaining gain to the funnel, never a loser. */
 export const oracle: Strategy = {
@@ -86,6 +95,7 @@ export function shiploop(knobs: ShiploopKnobs = DEFAULT_KNOBS): Strategy {
     name: "shiploop",
     measure: "engine",
     learns: true,
+    alpha: knobs.alpha,
     pick({ all, tried, diagnosis, observations }) {
       const scored = scoreBacklog(all, {
         stageWeights: knobs.funnelWeights ? diagnosis.stageWeights : { ...EQUAL_STAGE_WEIGHTS },
