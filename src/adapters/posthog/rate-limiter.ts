@@ -79,7 +79,7 @@ export class RateLimiter {
       const inWindow = this.starts.filter((t) => t > now - w.ms);
       if (inWindow.length >= w.limit) {
         const oldest = inWindow[inWindow.length - w.limit] as number;
-        wait = Math.max(wait, oldest + w.ms - now + 1);
+        wait = Math.max(wait, oldest + w.ms - now);
       }
     }
     return wait;
