@@ -20,6 +20,8 @@ export interface ConsoleClientOptions {
   mutationLimit?: { max: number; windowMs: number };
   /** All requests per window. */
   requestLimit?: { max: number; windowMs: number };
+  /** All requests per long window: Statsig also caps ~900 requests / 15 min. */
+  longRequestLimit?: { max: number; windowMs: number };
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   random?: () => number;
@@ -52,6 +54,7 @@ export interface ConsoleResponse {
 export class StatsigConsoleClient {
   private readonly mutations: SlidingWindowLimiter;
   private readonly requests: SlidingWindowLimiter;
+  private readonly longRequests: SlidingWindowLimiter;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
@@ -63,6 +66,8 @@ export class StatsigConsoleClient {
     const r = options.requestLimit ?? { max: 80, windowMs: 10_000 };
     this.mutations = new SlidingWindowLimiter(m.max, m.windowMs, now, this.sleep);
     this.requests = new SlidingWindowLimiter(r.max, r.windowMs, now, this.sleep);
+    const l = options.longRequestLimit ?? { max: 800, windowMs: 15 * 60_000 };
+    this.longRequests = new SlidingWindowLimiter(l.max, l.windowMs, now, this.sleep);
   }
 
   async request(method: string, path: string, options: RequestOptions): Promise<ConsoleResponse> {
@@ -70,6 +75,7 @@ export class StatsigConsoleClient {
     const maxRetries = this.options.maxRateLimitRetries ?? 5;
     for (let attempt = 0; ; attempt++) {
       if (method !== "GET") await this.mutations.acquire();
+      await this.longRequests.acquire();
       await this.requests.acquire();
       const response = await this.send(method, url, path, options);
       const text = await response.text();

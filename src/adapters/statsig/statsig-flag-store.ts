@@ -70,7 +70,9 @@ export class StatsigFlagStore implements FlagStore {
           `Statsig gate ${gate} is disabled, so a ${percent} % split cannot be live; enable it in the Statsig console (shiploop does not override a person's switch)`,
         );
       }
-      if (ownRule(current)?.passPercentage !== percent) {
+      const owned = ownRule(current);
+      // No rule of ours and nothing to pass: rolling back a split that never started.
+      if (owned ? owned.passPercentage !== percent : percent > 0) {
         await this.client.request("POST", gatePath(current.id), {
           subject,
           body: gateWithSplit(current, percent),

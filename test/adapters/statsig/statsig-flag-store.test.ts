@@ -221,3 +221,16 @@ describe("StatsigFlagStore experiments", () => {
     expect(error.message).toMatch(/experiment pricing_page_v2 \(HTTP 400\): groups must have/);
   });
 });
+
+describe("StatsigFlagStore roll-back of a split that never started", () => {
+  it("writes nothing to a gate without its rule", async () => {
+    const local = await new FakeStatsig().start();
+    try {
+      local.project.addGate({ name: "untouched", rules: [EMPLOYEES] });
+      await kit(local).flags.ensureGateSplit({ gate: "untouched", percent: 0 });
+      expect(local.writes()).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  });
+});
