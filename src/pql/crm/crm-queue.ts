@@ -1,0 +1,97 @@
+import { Queue, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { errorOutcome } from "../../queue/error-outcome.js";
+import { pqlQueuePrefix } from "../pql-keys.js";
+import { CrmRateLimited } from "./pql-crm.js";
+import { type PushDeps, type PushSummary, pushPending } from "./push-pending.js";
+
+export const PQL_CRM_QUEUE = "pql-crm";
+const FLUSH_ID = "pql-crm-flush";
+
+/**
+ * The CRM push queue. A job is "flush": push the oldest pending qualifications in one batch.
+ * Deduplicated so that at most one flush runs and one waits; the qualifications themselves live
+ * in Redis (the pending set), so nothing is lost when a job fails or a worker dies.
+ */
+export class CrmQueue {
+  readonly queue: Queue;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(PQL_CRM_QUEUE, { connection, prefix: pqlQueuePrefix(prefix) });
+  }
+
+  async requestFlush(): Promise<void> {
+    await this.queue.add(
+      "flush",
+      {},
+      {
+        deduplication: { id: FLUSH_ID, keepLastIfActive: true },
+        attempts: 10,
+        backoff: { type: "exponential", delay: 500 },
+        removeOnComplete: true,
+        removeOnFail: { count: 100 },
+      },
+    );
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+export interface CrmWorkerOptions {
+  /** Flush jobs per second: each makes ≤ 3 HubSpot requests, so 3/s stays under 100 per 10 s. */
+  limiter?: { max: number; duration: number };
+  lockMs?: number;
+}
+
+/**
+ * Runs flush jobs. A 429 pauses the whole queue for the time HubSpot asks (the job goes back
+ * without spending an attempt); a 5xx is retried with backoff; a rejected credential fails the
+ * job loudly and leaves the leads pending until it is fixed.
+ */
+export function startCrmWorker(
+  connection: Redis,
+  prefix: string,
+  crmQueue: CrmQueue,
+  deps: PushDeps,
+  logger: Logger,
+  options: CrmWorkerOptions = {},
+): Worker<unknown, PushSummary> {
+  const worker = new Worker<unknown, PushSummary>(
+    PQL_CRM_QUEUE,
+    async () => {
+      try {
+        const summary = await pushPending(deps);
+        if (summary.remaining > 0) await crmQueue.requestFlush();
+        return summary;
+      } catch (error) {
+        if (error instanceof CrmRateLimited) {
+          logger.warn({ policy: error.policyName, waitMs: error.retryAfterMs }, error.message);
+          await crmQueue.queue.rateLimit(error.retryAfterMs);
+          throw Worker.RateLimitError();
+        }
+        const outcome = errorOutcome(error);
+        if (outcome.action === "block") throw new UnrecoverableError(outcome.reason);
+        if (outcome.action === "fail") throw outcome.error;
+        throw error;
+      }
+    },
+    {
+      connection: connection.duplicate(),
+      prefix: pqlQueuePrefix(prefix),
+      concurrency: 1,
+      limiter: options.limiter ?? { max: 3, duration: 1_000 },
+      lockDuration: options.lockMs ?? 30_000,
+    },
+  );
+  worker.on("failed", (job, error) => {
+    logger.error(
+      { jobId: job?.id, attempt: job?.attemptsMade, err: error },
+      `PQL CRM push failed: ${error.message}`,
+    );
+  });
+  worker.on("error", (error) => logger.error({ err: error }, "PQL CRM worker error"));
+  return worker;
+}

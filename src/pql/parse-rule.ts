@@ -1,0 +1,193 @@
+import { type Document, isNode, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { type BacklogError, formatFieldPath } from "../backlog/backlog-error.js";
+import { CONDITION_KEYS, type PqlRule, PqlRuleSchema } from "./rule-schema.js";
+
+/** One problem with one rule file: file, field path, YAML line:col, what was expected. */
+export type RuleError = BacklogError;
+
+export type RuleParseResult = { ok: true; rule: PqlRule } | { ok: false; errors: RuleError[] };
+
+type Issue = z.core.$ZodIssue;
+
+const YAML_FILE = /\.ya?ml$/i;
+const RULE_KEYS = [
+  "id",
+  "title",
+  "description",
+  "level",
+  "within",
+  "score",
+  "cooldown",
+  "all",
+  "any",
+  "not",
+];
+
+export function isRuleFileName(name: string): boolean {
+  return YAML_FILE.test(name);
+}
+
+/**
+ * Parses one `pql/<id>.yaml`. Never throws: every problem names the file, the field path, the
+ * line and column in the YAML, and what was expected.
+ */
+export function parsePqlRule(file: string, text: string): RuleParseResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return { file, line, column: col, message: `YAML syntax: ${firstLine(e.message)}` };
+      }),
+    };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return { ok: false, errors: [{ file, message: `YAML: ${firstLine(String(error))}` }] };
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    return {
+      ok: false,
+      errors: [
+        { file, message: "expected a mapping of fields (id, title, within, score, all, …)" },
+      ],
+    };
+  }
+  const where = (path: readonly PropertyKey[]) => position(doc, lineCounter, path);
+  const parsed = PqlRuleSchema.safeParse(data, { error: defaultMessage });
+  const errors: RuleError[] = parsed.success
+    ? []
+    : parsed.error.issues.flatMap((issue) =>
+        explain(issue, []).map((e) => ({ file, ...where(e.path), ...render(e) })),
+      );
+  const expectedId = (file.split(/[\\/]/).pop() ?? file).replace(YAML_FILE, "");
+  const id = (data as { id?: unknown }).id;
+  if (typeof id === "string" && id !== expectedId) {
+    errors.push({
+      file,
+      ...where(["id"]),
+      path: "id",
+      message: `"${id}" must equal the file name "${expectedId}"`,
+    });
+  }
+  if (errors.length > 0 || !parsed.success) return { ok: false, errors };
+  return { ok: true, rule: parsed.data };
+}
+
+interface Explained {
+  path: PropertyKey[];
+  message: string;
+}
+
+function render(e: Explained): Pick<RuleError, "path" | "message"> {
+  const path = formatFieldPath(e.path);
+  return path ? { path, message: e.message } : { message: e.message };
+}
+
+/** A failed condition union is explained by the branch the author evidently meant (fewest problems). */
+function explain(issue: Issue, base: readonly PropertyKey[]): Explained[] {
+  const path = [...base, ...issue.path];
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    const fewest = Math.min(...issue.errors.map((b) => b.length));
+    const best = issue.errors.filter((b) => b.length === fewest);
+    if (best.length === 1 && best[0]) return best[0].flatMap((i) => explain(i, path));
+    return [{ path, message: conditionHint(path) }];
+  }
+  if (issue.code === "unrecognized_keys") {
+    const known = path.length === 0 ? RULE_KEYS : isWhere(path) ? [] : CONDITION_KEYS;
+    return issue.keys.map((key) => ({ path: [...path, key], message: unknownField(key, known) }));
+  }
+  return [{ path, message: issue.message }];
+}
+
+function isWhere(path: readonly PropertyKey[]): boolean {
+  return path.at(-1) === "where";
+}
+
+function conditionHint(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "expected a rule mapping";
+  return "is not a condition; expected {event, atLeast?, distinctBy?, where?}, {all: [...]}, {any: [...]} or {not: {...}}";
+}
+
+function unknownField(key: string, known: string[]): string {
+  if (known.length === 0) return "unknown field";
+  const guess = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+  return `unknown field; ${guess ? `did you mean "${guess}"? ` : ""}expected one of ${known.join(", ")}`;
+}
+
+/** Line and column of the deepest node on `path` that exists in the document. */
+function position(
+  doc: Document,
+  counter: LineCounter,
+  path: readonly PropertyKey[],
+): { line?: number; column?: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
+    if (isNode(node) && node.range) {
+      const { line, col } = counter.linePos(node.range[0]);
+      return { line, column: col };
+    }
+  }
+  return {};
+}
+
+function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return `missing; expected ${words(issue.expected)}`;
+  }
+  if (issue.code === "invalid_type") {
+    return `expected ${words(issue.expected)}, got ${describe(issue.input)}`;
+  }
+  if (issue.code === "invalid_value") {
+    return `expected one of ${issue.values.map(String).join(", ")}, got ${describe(issue.input)}`;
+  }
+  return undefined;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: "a mapping",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+  record: "a mapping",
+};
+
+function words(expected: string): string {
+  return TYPE_WORDS[expected] ?? expected;
+}
+
+function describe(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "string")
+    return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
+  if (typeof input === "object") return "a mapping";
+  return String(input);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}
