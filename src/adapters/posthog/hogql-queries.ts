@@ -46,6 +46,13 @@ export function inlineValues(query: HogQLQuery): string {
   });
 }
 
+/** Keeps the values the text refers to: PostHog receives no unused placeholder. */
+function onlyUsed(query: HogQLQuery): HogQLQuery {
+  const used = new Set([...query.text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
+  const values = Object.fromEntries(Object.entries(query.values).filter(([k]) => used.has(k)));
+  return { ...query, values };
+}
+
 /** The events and PQL signals the funnel reads, with the placeholder names the queries use. */
 interface FunnelEvents {
   values: Record<string, string>;
@@ -118,7 +125,7 @@ FROM (
 export function usersWithoutSignupQuery(names: EventNames, settings: DiagnoseSettings): HogQLQuery {
   const ev = funnelEvents(names, settings);
   const userEvents = ["{signup}", "{activation}", "{subscription_started}", ...ev.signals];
-  return {
+  return onlyUsed({
     name: "shiploop-users-without-signup",
     values: ev.values,
     text: `-- shiploop: users with funnel events but no signup (they belong to no cohort)
@@ -130,7 +137,7 @@ FROM (
     GROUP BY distinct_id
     HAVING countIf(event = {signup}) = 0
 )`,
-  };
+  });
 }
 
 /**
@@ -258,7 +265,7 @@ export function pqlByCohortQuery(names: EventNames, settings: DiagnoseSettings):
       `length(arrayDistinct(arrayFilter((k, x) -> x >= signup_ms AND x >= t - {pql_window_ms} AND x <= t, signal_${i}_keys, signal_${i}_times))) >= ${signal.atLeast}`,
   );
   const allTimes = ev.signals.map((_, i) => `signal_${i}_times`).join(", ");
-  return {
+  return onlyUsed({
     name: "shiploop-pql-by-cohort",
     values: {
       ...ev.values,
@@ -311,7 +318,7 @@ FROM (
 )
 GROUP BY cohort_start_ms
 ORDER BY cohort_start_ms`,
-  };
+  });
 }
 
 /**
