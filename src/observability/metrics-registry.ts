@@ -1,10 +1,13 @@
-import { Counter, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /**
  * The process's Prometheus metrics. Adapters and jobs count into these; the status server's
  * /metrics exposes them. One registry per process, created on first use.
  */
 export const registry = new Registry();
+
+/** Process metrics (CPU, memory, event-loop lag, open handles) under the same prefix. */
+collectDefaultMetrics({ register: registry, prefix: "shiploop_" });
 
 /** Every call shiploop makes to an outside API, by service (github, statsig, posthog, hubspot) and outcome. */
 export const externalApiCalls = new Counter({
@@ -39,3 +42,18 @@ export const cyclesStarted = new Counter({
 export function countApiCall(service: string, outcome: "ok" | "error"): void {
   externalApiCalls.inc({ service, outcome });
 }
+
+/** Jobs in the cycle queue by state; the status server sets it from BullMQ on every scrape. */
+export const queueJobs = new Gauge({
+  name: "shiploop_queue_jobs",
+  help: "Jobs in the cycle queue by state, read when /metrics is scraped",
+  labelNames: ["state"] as const,
+  registers: [registry],
+});
+
+/** Experiments not yet final (planned, shipping, awaiting merge, measuring), set on every scrape. */
+export const liveExperiments = new Gauge({
+  name: "shiploop_live_experiments",
+  help: "Experiments that are planned, shipping, awaiting merge or measuring",
+  registers: [registry],
+});

@@ -18,12 +18,16 @@ export function escapeMarkdown(text: string): string {
     .replace(/@/g, "&#64;");
 }
 
-/** HTML text and attribute values. */
+/** HTML text and attribute values; control characters (terminal escapes) are dropped. */
 export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping them is the point
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&#39;")
+  );
 }

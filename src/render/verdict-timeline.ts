@@ -18,7 +18,7 @@ export interface TimelinePoint {
   decidedAt: string;
 }
 
-/** Decided experiments oldest first, each with the cumulative measured lift of what shipped. */
+/** Decided experiments by week (then time of the verdict), each with the cumulative measured lift of what shipped. */
 export function verdictTimeline(experiments: readonly ExperimentRecord[]): TimelinePoint[] {
   const decided = experiments
     .filter((e): e is ExperimentRecord & { verdict: NonNullable<ExperimentRecord["verdict"]> } =>

@@ -1,0 +1,13 @@
+import type { Config } from "../config/config.js";
+import type { Runtime } from "../runtime/create-runtime.js";
+import type { MountedRoutes } from "./status-server.js";
+
+/**
+ * The routes other modules mount on the worker's status server. This is the one place to add
+ * them: e.g. `{ name: "github-webhook", plugin: githubWebhookRoutes(runtime.context),
+ * prefix: "/webhooks", auth: "own" }` for `POST /webhooks/github`, which checks its own
+ * `X-Hub-Signature-256` over `request.rawBody`.
+ */
+export function mountedRoutes(_runtime: Runtime, _config: Config): MountedRoutes[] {
+  return [];
+}
