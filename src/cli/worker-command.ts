@@ -1,16 +1,25 @@
 import type { Command } from "commander";
+import { mountedRoutes } from "../http/mounted-routes.js";
+import { type StatusServer, startStatusServer } from "../http/status-server.js";
+import { cachedFor } from "../http/with-timeout.js";
 import { createLogger } from "../log/create-logger.js";
 import { safeUrl } from "../queue/redis-connection.js";
 import { startWorker, stopWorker } from "../queue/start-worker.js";
 import { describeModes } from "../runtime/choose-ports.js";
 import { createRuntime } from "../runtime/create-runtime.js";
+import { funnelSourceFor } from "../runtime/funnel-source.js";
 import { loadConfig } from "./load-config.js";
 import { runAction } from "./run-action.js";
+
+/** The status page re-reads the funnel (which may mean a large events file) at most this often. */
+const FUNNEL_REFRESH_MS = 10 * 60_000;
 
 export function registerWorker(program: Command): void {
   program
     .command("worker")
-    .description("run the worker: weekly scheduler and the cycle's jobs (npm start)")
+    .description(
+      "run the worker: weekly scheduler, the cycle's jobs and the status server (npm start)",
+    )
     .action(
       runAction(async () => {
         const config = loadConfig();
@@ -28,13 +37,25 @@ export function registerWorker(program: Command): void {
           },
           "shiploop worker starting",
         );
-        const worker = startWorker(runtime.context, runtime.redis);
+        const worker = startWorker(
+          runtime.context,
+          runtime.connector.connect(),
+          runtime.connector.isDown,
+        );
+        let server: StatusServer | undefined;
         let stopping = false;
         const stop = async (signal: string) => {
           if (stopping) return;
           stopping = true;
           logger.info({ signal }, "shutting down: finishing or handing back the current jobs");
-          const outcome = await stopWorker(worker, config.shutdownMs);
+          const [outcome] = await Promise.all([
+            stopWorker(worker, config.shutdownMs),
+            server
+              ?.close()
+              .catch((error: unknown) =>
+                logger.warn({ err: error }, "status server did not close cleanly"),
+              ),
+          ]);
           await runtime.close();
           logger.info({ outcome }, "worker stopped");
           logger.flush();
@@ -42,6 +63,31 @@ export function registerWorker(program: Command): void {
         };
         process.on("SIGINT", () => void stop("SIGINT"));
         process.on("SIGTERM", () => void stop("SIGTERM"));
+        // The status server is for people watching; the worker runs on without it (a busy
+        // port is logged, not fatal), so the weekly cycle never waits on a dashboard.
+        try {
+          server = await startStatusServer({
+            config,
+            redis: runtime.redis,
+            ledger: runtime.context.ledger,
+            queue: runtime.context.queue,
+            worker,
+            logger,
+            funnel: cachedFor(FUNNEL_REFRESH_MS, funnelSourceFor(config)),
+            routes: mountedRoutes(runtime, config),
+          });
+          if (stopping) await server.close();
+          else
+            logger.info(
+              { url: server.url, auth: config.httpToken ? "token" : "none" },
+              `status server listening on ${server.url}`,
+            );
+        } catch (error) {
+          logger.error(
+            { err: error },
+            `status server not started: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
         await runtime.context.queue.upsertSchedule(config.schedule, config.tz);
         const next = await runtime.context.queue.nextKickoff();
         logger.info({ nextKickoff: next?.toISOString() }, "weekly kickoff scheduled");
