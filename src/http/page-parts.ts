@@ -14,8 +14,9 @@ export function outcomeBadge(verdict: Pick<VerdictRecord, "decision" | "early">)
 
 export function statusBadge(status: ExperimentStatus): Html {
   const tone =
+    // "decided" is only final; the outcome badge beside it says which way.
     status === "decided"
-      ? "good"
+      ? "neutral"
       : status === "rolled-back" || status === "blocked" || status === "abandoned"
         ? "bad"
         : "info";

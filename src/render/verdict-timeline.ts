@@ -25,7 +25,10 @@ export function verdictTimeline(experiments: readonly ExperimentRecord[]): Timel
       Boolean(e.verdict),
     )
     .sort(
-      (a, b) => a.verdict.decidedAt.localeCompare(b.verdict.decidedAt) || a.id.localeCompare(b.id),
+      (a, b) =>
+        a.week.localeCompare(b.week) ||
+        a.verdict.decidedAt.localeCompare(b.verdict.decidedAt) ||
+        a.id.localeCompare(b.id),
     );
   let growth = 1;
   return decided.map((e) => {

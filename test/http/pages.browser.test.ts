@@ -92,7 +92,18 @@ describe("the status pages in a real browser", () => {
     expect(
       await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),
     ).toBeUndefined();
-    // Four decided weeks: four bars and four cumulative points.
+    // Four decided weeks in week order: four bars and four cumulative points.
+    const labels = await page.evaluate(
+      () =>
+        (globalThis as unknown as { shiploopCharts: { timeline: { data: { labels: string[] } } } })
+          .shiploopCharts.timeline.data.labels,
+    );
+    expect(labels.map((l) => l.slice(0, 8))).toEqual([
+      "2026-W46",
+      "2026-W47",
+      "2026-W48",
+      "2026-W49",
+    ]);
     expect(await chartPoints(page)).toEqual({ timeline: [4, 4] });
     const cumulative = await page.evaluate(
       () =>
