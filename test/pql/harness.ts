@@ -40,6 +40,7 @@ export function ev(
   extra: Partial<IntakeEvent> = {},
 ): IntakeEvent {
   counter += 1;
+  const email = typeof properties.email === "string" ? { email: properties.email } : {};
   return {
     id: `e${counter}-${Math.random().toString(36).slice(2, 8)}`,
     event,
@@ -47,6 +48,7 @@ export function ev(
     timestamp: at,
     properties,
     source: "shiploop",
+    ...email,
     ...extra,
   };
 }
