@@ -63,7 +63,7 @@ export function parsePqlRule(file: string, text: string): RuleParseResult {
   const errors: RuleError[] = parsed.success
     ? []
     : parsed.error.issues.flatMap((issue) =>
-        explain(issue, []).map((e) => ({ file, ...where(e.path), ...render(e) })),
+        explain(issue, [], data).map((e) => ({ file, ...where(e.path), ...render(e) })),
       );
   const expectedId = (file.split(/[\\/]/).pop() ?? file).replace(YAML_FILE, "");
   const id = (data as { id?: unknown }).id;
@@ -90,12 +90,21 @@ function render(e: Explained): Pick<RuleError, "path" | "message"> {
 }
 
 /** A failed condition union is explained by the branch the author evidently meant (fewest problems). */
-function explain(issue: Issue, base: readonly PropertyKey[]): Explained[] {
+function explain(issue: Issue, base: readonly PropertyKey[], data: unknown): Explained[] {
   const path = [...base, ...issue.path];
   if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    if (isWhere(path.slice(0, -1))) {
+      return [
+        { path, message: "expected a value or a test such as { gte: 100 } or { in: [a, b] }" },
+      ];
+    }
+    // A condition without all/any/not was meant as an event condition (the first branch).
+    const node = valueAt(data, path);
+    const meantEvent =
+      node !== null && typeof node === "object" && !["all", "any", "not"].some((k) => k in node);
     const fewest = Math.min(...issue.errors.map((b) => b.length));
-    const best = issue.errors.filter((b) => b.length === fewest);
-    if (best.length === 1 && best[0]) return best[0].flatMap((i) => explain(i, path));
+    const best = meantEvent ? [issue.errors[0]] : issue.errors.filter((b) => b.length === fewest);
+    if (best.length === 1 && best[0]) return best[0].flatMap((i) => explain(i, path, data));
     return [{ path, message: conditionHint(path) }];
   }
   if (issue.code === "unrecognized_keys") {
@@ -103,6 +112,15 @@ function explain(issue: Issue, base: readonly PropertyKey[]): Explained[] {
     return issue.keys.map((key) => ({ path: [...path, key], message: unknownField(key, known) }));
   }
   return [{ path, message: issue.message }];
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let node = data;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
 }
 
 function isWhere(path: readonly PropertyKey[]): boolean {
