@@ -7,12 +7,13 @@ import { safeUrl } from "../queue/redis-connection.js";
 import { startWorker, stopWorker } from "../queue/start-worker.js";
 import { describeModes } from "../runtime/choose-ports.js";
 import { createRuntime } from "../runtime/create-runtime.js";
-import { funnelSourceFor } from "../runtime/funnel-source.js";
 import { loadConfig } from "./load-config.js";
 import { runAction } from "./run-action.js";
 
 /** The status page re-reads the funnel (which may mean a large events file) at most this often. */
 const FUNNEL_REFRESH_MS = 10 * 60_000;
+/** Time for closing connections after the running jobs had their `SHIPLOOP_SHUTDOWN_TIMEOUT`. */
+const SHUTDOWN_GRACE_MS = 2_000;
 
 export function registerWorker(program: Command): void {
   program
@@ -48,6 +49,16 @@ export function registerWorker(program: Command): void {
           if (stopping) return;
           stopping = true;
           logger.info({ signal }, "shutting down: finishing or handing back the current jobs");
+          // Closing waits on Redis; if Redis is gone too, nothing would ever answer. The jobs are
+          // safe in Redis either way (an unfinished one is taken over when its lock expires).
+          setTimeout(() => {
+            logger.warn(
+              { afterMs: config.shutdownMs + SHUTDOWN_GRACE_MS },
+              "shutdown deadline reached; exiting",
+            );
+            logger.flush();
+            process.exit(0);
+          }, config.shutdownMs + SHUTDOWN_GRACE_MS).unref();
           const [outcome] = await Promise.all([
             stopWorker(worker, config.shutdownMs),
             server
@@ -73,7 +84,7 @@ export function registerWorker(program: Command): void {
             queue: runtime.context.queue,
             worker,
             logger,
-            funnel: cachedFor(FUNNEL_REFRESH_MS, funnelSourceFor(config)),
+            funnel: cachedFor(FUNNEL_REFRESH_MS, runtime.funnel),
             routes: mountedRoutes(runtime, config),
           });
           if (stopping) await server.close();

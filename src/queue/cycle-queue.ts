@@ -23,12 +23,17 @@ const RETRY: JobsOptions = {
 export class CycleQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
+  /**
+   * `onError` hears the queue's connection errors; without a listener BullMQ prints each one
+   * to stderr, which during a Redis outage means one stack trace per reconnect attempt.
+   */
+  constructor(connection: Redis, prefix: string, onError: (error: Error) => void = () => {}) {
     this.queue = new Queue(CYCLE_QUEUE, {
       connection,
       prefix: hashTaggedPrefix(prefix),
       defaultJobOptions: RETRY,
     });
+    this.queue.on("error", onError);
   }
 
   async upsertSchedule(pattern: string, tz: string): Promise<void> {

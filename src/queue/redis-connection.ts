@@ -2,32 +2,46 @@ import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { UserError } from "../domain/errors.js";
 
+export interface RedisConnector {
+  /** A new connection; every connection of one connector shares one outage report. */
+  connect(): Redis;
+  /** True while Redis is unreachable (after the first failed attempt, until a reconnect). */
+  isDown(): boolean;
+}
+
 /**
- * One ioredis connection for BullMQ and the ledger. It never gives up: while Redis is away,
- * commands wait and the client reconnects with capped exponential backoff, and the outage is
- * logged once when it starts and once when it ends — not on every attempt.
+ * Connections for BullMQ and the ledger that never give up: while Redis is away, commands wait
+ * and each client reconnects with capped exponential backoff. The outage is logged once when it
+ * starts and once when it ends, however many connections notice it and however long it lasts.
  */
-export function connectRedis(url: string, logger: Logger): Redis {
+export function redisConnector(url: string, logger: Logger): RedisConnector {
   let down = false;
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    retryStrategy: (attempt) => Math.min(250 * 2 ** Math.min(attempt, 8), 30_000),
-  });
-  redis.on("error", (error: NodeJS.ErrnoException) => {
+  const onError = (error: NodeJS.ErrnoException) => {
     if (down) return;
     down = true;
     logger.error(
       { redis: safeUrl(url), code: error.code },
       `Redis at ${safeUrl(url)} is not reachable (${error.code ?? error.message}); retrying with backoff`,
     );
-  });
-  redis.on("ready", () => {
+  };
+  const onReady = () => {
     if (!down) return;
     down = false;
     logger.info({ redis: safeUrl(url) }, "Redis is reachable again");
-  });
-  return redis;
+  };
+  return {
+    connect() {
+      const redis = new Redis(url, {
+        maxRetriesPerRequest: null,
+        enableReadyCheck: true,
+        retryStrategy: (attempt) => Math.min(250 * 2 ** Math.min(attempt, 8), 30_000),
+      });
+      redis.on("error", onError);
+      redis.on("ready", onReady);
+      return redis;
+    },
+    isDown: () => down,
+  };
 }
 
 /** The URL without its password, for logs. */

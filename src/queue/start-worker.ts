@@ -6,11 +6,18 @@ import { jobDurations } from "../observability/metrics-registry.js";
 import { dispatchJob } from "./dispatch-job.js";
 import { CYCLE_QUEUE } from "./job-payloads.js";
 
-/** Runs the cycle's jobs. Any number of workers may share a Redis; BullMQ hands each job to one. */
-export function startWorker(ctx: CycleContext, connection: Redis): Worker {
+/**
+ * Runs the cycle's jobs. Any number of workers may share a Redis; BullMQ hands each job to one.
+ * `connection` must be the worker's own (BullMQ blocks on it while waiting for jobs).
+ */
+export function startWorker(
+  ctx: CycleContext,
+  connection: Redis,
+  isRedisDown: () => boolean = () => false,
+): Worker {
   const { config, logger } = ctx;
   const worker = new Worker(CYCLE_QUEUE, (job, token) => dispatchJob(ctx, job, token), {
-    connection: connection.duplicate(),
+    connection,
     prefix: hashTaggedPrefix(config.prefix),
     concurrency: 4,
     lockDuration: config.lockMs,
@@ -29,7 +36,11 @@ export function startWorker(ctx: CycleContext, connection: Redis): Worker {
       `job failed: ${error.message}`,
     );
   });
-  worker.on("error", (error) => logger.error({ err: error }, "worker error"));
+  worker.on("error", (error) => {
+    // A lost connection is reported once by the connector; repeating it per retry helps nobody.
+    if (isRedisDown()) return;
+    logger.error({ err: error }, "worker error");
+  });
   return worker;
 }
 
