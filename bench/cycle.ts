@@ -5,6 +5,7 @@
  */
 import { pino } from "pino";
 import type { CycleContext } from "../jobs/cycle-context.js";
+import { LogTelemetry } from "../src/adapters/posthog/posthog-telemetry.js";
 import { SandboxCodeHost } from "../src/adapters/sandbox/sandbox-code-host.js";
 import { SandboxFlagStore } from "../src/adapters/sandbox/sandbox-flag-store.js";
 import { SandboxMetrics } from "../src/adapters/sandbox/sandbox-metrics.js";
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     codeHost: new SandboxCodeHost(redis, prefix, 50),
     flags: new SandboxFlagStore(redis, prefix),
     metrics: new SandboxMetrics(3000),
+    telemetry: new LogTelemetry(pino({ level: "silent" })),
     planner: backlogPlanner(backlog.dir, ledger, async () => undefined),
     now: () => new Date(),
     logger: pino({ level: "silent" }),

@@ -60,6 +60,15 @@ export async function processCheck(ctx: CycleContext, data: JobPayload<"check">)
     },
   );
   verdictsByDecision.inc({ decision: "rollback", early: "true" });
+  ctx.telemetry.capture("shiploop verdict reached", {
+    experimentId: experiment.id,
+    week: experiment.week,
+    item: experiment.itemId,
+    stage: experiment.item.stage,
+    lift: verdict.primary.relativeLift,
+    decision: "rollback",
+    early: true,
+  });
   await ctx.queue.learn(experiment.id);
   log.warn({ rule: early.rule, reasons: early.reasons }, "rolled back early");
   return `rolled back early: ${early.rule}`;

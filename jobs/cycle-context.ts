@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../src/config/config.js";
 import type { BacklogItem } from "../src/domain/backlog-item.js";
-import type { CodeHost, FlagStore, MetricsSource } from "../src/domain/ports.js";
+import type { CodeHost, FlagStore, MetricsSource, Telemetry } from "../src/domain/ports.js";
 import type { Ledger } from "../src/ledger/ledger.js";
 import type { CycleQueue } from "../src/queue/cycle-queue.js";
 
@@ -25,6 +25,7 @@ export interface CycleContext {
   codeHost: CodeHost;
   flags: FlagStore;
   metrics: MetricsSource;
+  telemetry: Telemetry;
   planner: Planner;
   now: () => Date;
   logger: Logger;

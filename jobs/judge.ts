@@ -114,6 +114,8 @@ function resultOf(name: string, c: Comparison): MetricResult {
     name,
     relativeLift: c.relativeLift,
     se: c.se,
+    baselineMean: c.baselineMean,
+    mean: c.mean,
     ci: c.ci,
     pValue: c.pValue,
     chanceToWin: c.chanceToWin,

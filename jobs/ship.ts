@@ -27,7 +27,17 @@ export async function processShip(ctx: CycleContext, data: JobPayload<"ship">): 
     );
   }
   try {
-    return await ship(ctx, experiment);
+    const shipped = await ship(ctx, experiment);
+    const item = experiment.item;
+    ctx.telemetry.capture("shiploop experiment shipped", {
+      experimentId: experiment.id,
+      week: experiment.week,
+      item: item.id,
+      stage: item.stage,
+      kind: item.ship.kind,
+      expectedLift: item.impact.relativeLift,
+    });
+    return shipped;
   } catch (error) {
     const outcome = errorOutcome(error);
     if (outcome.action === "retry") throw error;

@@ -66,6 +66,15 @@ export async function processVerdict(
   );
   killPoint("verdict:after-record");
   verdictsByDecision.inc({ decision: verdict.decision, early: "false" });
+  ctx.telemetry.capture("shiploop verdict reached", {
+    experimentId: experiment.id,
+    week: experiment.week,
+    item: experiment.itemId,
+    stage: experiment.item.stage,
+    lift: record.primary.relativeLift,
+    decision: verdict.decision,
+    early: false,
+  });
   await ctx.queue.learn(experiment.id);
   ctx.logger.info(
     { decision: verdict.decision, lift: record.primary.relativeLift },

@@ -4,7 +4,9 @@ import { readBacklogDir } from "./adapters/files/read-backlog-dir.js";
 import { validateBacklog } from "./backlog/validate-backlog.js";
 import { registerAnalyze } from "./cli/analyze-command.js";
 import { registerBacklog } from "./cli/backlog-command.js";
+import { registerDemo } from "./cli/demo-command.js";
 import { registerDiagnose } from "./cli/diagnose-command.js";
+import { registerDigest } from "./cli/digest-command.js";
 import { registerKick } from "./cli/kick-command.js";
 import { withLedger } from "./cli/open-ledger.js";
 import { registerPending } from "./cli/pending-command.js";
@@ -30,6 +32,8 @@ registerKick(program);
 registerStatus(program);
 registerVerdicts(program);
 registerAnalyze(program);
+registerDigest(program);
+registerDemo(program);
 registerDiagnose(program);
 registerBacklog(program, {
   loadObservations: (config) => withLedger(config, ({ ledger }) => ledger.listObservations()),
@@ -38,18 +42,6 @@ registerBacklog(program, {
       const { items } = validateBacklog(await readBacklogDir(config.backlogDir));
       return eligibilityFromLedger(ledger, items);
     }),
-});
-registerPending(program, {
-  name: "digest",
-  description: "a weekly summary of verdicts in markdown",
-  options: ["--week <YYYY-Www>"],
-  needs: "the verdict renderer",
-});
-registerPending(program, {
-  name: "demo",
-  description: "run many simulated weeks in seconds and print the decisions",
-  options: ["--weeks <n>", "--seed <s>", "--json"],
-  needs: "the simulated product",
 });
 registerPending(program, {
   name: "leads",

@@ -70,6 +70,9 @@ export interface MetricResult {
   relativeLift: number;
   /** Standard error of the relative lift. */
   se: number;
+  /** Control's and treatment's metric (a rate for proportions), for per-variant display. */
+  baselineMean?: number;
+  mean?: number;
   ci: [number, number];
   pValue: number | null;
   chanceToWin: number | null;

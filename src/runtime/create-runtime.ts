@@ -4,42 +4,52 @@ import type { CycleContext } from "../../jobs/cycle-context.js";
 import type { Config } from "../config/config.js";
 import { Ledger } from "../ledger/ledger.js";
 import { CycleQueue } from "../queue/cycle-queue.js";
-import { connectRedis } from "../queue/redis-connection.js";
+import { type RedisConnector, redisConnector } from "../queue/redis-connection.js";
 import { backlogPlanner, type FunnelSource } from "./backlog-planner.js";
 import { choosePorts, type Ports } from "./choose-ports.js";
 import { funnelSourceFor } from "./funnel-source.js";
 
 export interface Runtime {
   context: CycleContext;
+  /** What the kickoff weights stages by; the status page shows the same. */
+  funnel: FunnelSource;
   redis: Redis;
+  connector: RedisConnector;
   ports: Ports;
   close(): Promise<void>;
 }
 
 /** Wires config, Redis, ledger, queue and ports into the context every job receives. */
-export function createRuntime(
-  config: Config,
-  logger: Logger,
-  funnel: FunnelSource = funnelSourceFor(config),
-): Runtime {
-  const redis = connectRedis(config.redisUrl, logger);
-  const ports = choosePorts(config, redis);
+export function createRuntime(config: Config, logger: Logger): Runtime {
+  const connector = redisConnector(config.redisUrl, logger);
+  const redis = connector.connect();
+  const ports = choosePorts(config, redis, logger);
+  const funnel = funnelSourceFor(config, ports.posthogFunnel);
   const ledger = new Ledger(redis, config.prefix);
-  const queue = new CycleQueue(redis, config.prefix);
+  const queue = new CycleQueue(redis, config.prefix, (error) => {
+    // The connector reports an outage once; anything else is worth a line.
+    if (!connector.isDown()) logger.error({ err: error }, "queue error");
+  });
   const context: CycleContext = {
     config,
     ledger,
     queue,
-    ...ports,
+    codeHost: ports.codeHost,
+    flags: ports.flags,
+    metrics: ports.metrics,
+    telemetry: ports.telemetry,
     planner: backlogPlanner(config.backlogDir, ledger, funnel),
     now: () => new Date(),
     logger,
   };
   return {
     context,
+    funnel,
     redis,
+    connector,
     ports,
     async close() {
+      await ports.telemetry.flush();
       await queue.close();
       redis.disconnect();
     },

@@ -2,6 +2,7 @@ import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import type { CycleContext } from "../../jobs/cycle-context.js";
+import { LogTelemetry } from "../../src/adapters/posthog/posthog-telemetry.js";
 import { SandboxCodeHost } from "../../src/adapters/sandbox/sandbox-code-host.js";
 import { SandboxFlagStore } from "../../src/adapters/sandbox/sandbox-flag-store.js";
 import { SandboxMetrics } from "../../src/adapters/sandbox/sandbox-metrics.js";
@@ -47,6 +48,7 @@ export function testRuntime(
     codeHost,
     flags,
     metrics: new SandboxMetrics(4000),
+    telemetry: new LogTelemetry(pino({ level: "silent" })),
     planner: backlogPlanner(backlogDir, ledger, async () => undefined),
     now: () => new Date(),
     logger: pino({ level: "silent" }),
