@@ -1,5 +1,6 @@
 import type { Config } from "../config/config.js";
 import type { Runtime } from "../runtime/create-runtime.js";
+import { githubWebhookRoutes } from "./github-webhook-route.js";
 import type { MountedRoutes } from "./status-server.js";
 
 /**
@@ -8,6 +9,13 @@ import type { MountedRoutes } from "./status-server.js";
  * prefix: "/webhooks", auth: "own" }` for `POST /webhooks/github`, which checks its own
  * `X-Hub-Signature-256` over `request.rawBody`.
  */
-export function mountedRoutes(_runtime: Runtime, _config: Config): MountedRoutes[] {
-  return [];
+export function mountedRoutes(runtime: Runtime, _config: Config): MountedRoutes[] {
+  return [
+    {
+      name: "github-webhook",
+      prefix: "/webhooks",
+      auth: "own",
+      plugin: githubWebhookRoutes(runtime.context),
+    },
+  ];
 }
