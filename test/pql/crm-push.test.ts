@@ -111,6 +111,15 @@ describe("CRM push to HubSpot (through @hubspot/api-client against the fake)", (
     expect(await h.redis.zcard(h.keys.pending)).toBe(0);
   });
 
+  it("retries notes after a 429 without searching for notes that were never created", async () => {
+    const { h, fake } = await live();
+    fake.inject({ status: 429, path: "/notes/batch/create" }, 2);
+    await h.send(...qualify("u1", "ann@acme.io"));
+    await untilPushed(h, 1);
+    expect(fake.notesFor("ann@acme.io")).toHaveLength(1);
+    expect(fake.callsTo("/notes/search")).toHaveLength(0);
+  });
+
   it("records a refused contact as a visible failure and pushes the others", async () => {
     const { h, fake } = await live();
     fake.poison("bad@acme.io");

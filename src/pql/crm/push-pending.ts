@@ -11,7 +11,13 @@ import {
   type Qualification,
   usersOf,
 } from "../qualification.js";
-import { type ContactInput, CrmRequestRefused, type PqlCrm, type Refusal } from "./pql-crm.js";
+import {
+  type ContactInput,
+  CrmRateLimited,
+  CrmRequestRefused,
+  type PqlCrm,
+  type Refusal,
+} from "./pql-crm.js";
 
 export interface PushDeps {
   redis: Redis;
@@ -259,6 +265,12 @@ async function ensureNotes(
       })),
     );
   } catch (error) {
+    // A 429 or a refused request created nothing: drop the intents, or the retry would search
+    // HubSpot once per note (and spend the rate limit it was waiting for). After a 5xx or a
+    // network fault the notes may exist, so the intents stay and the retry looks them up.
+    if (error instanceof CrmRateLimited || error instanceof CrmRequestRefused) {
+      await redis.hdel(keys.noteIntents, ...toCreate.map((q) => q.id));
+    }
     if (!(error instanceof CrmRequestRefused)) throw error;
     outcome = { ok: new Map(), refused: new Map([...byMarker.keys()].map((m) => [m, error])) };
   }
