@@ -9,28 +9,18 @@
  * results are compared, so the figure is for the same numbers, not just the same loop.
  * Prints figures; asserts nothing (DESIGN.md: benchmarks never gate tests).
  */
+
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { seededRandom } from "../src/adapters/sandbox/seeded-random.js";
 import { analyze } from "../src/stats/analyze.js";
 import type { AnalyzeInput } from "../src/stats/analyze-input-schema.js";
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const METHODS = ["fixed", "sequential", "bayesian"] as const;
 const KINDS = ["proportion", "mean", "cuped", "ratio"] as const;
-
-/** mulberry32: a seeded PRNG so every run analyses the same inputs. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Plausible sufficient statistics for one arm of the given kind. */
 function arm(kind: (typeof KINDS)[number], n: number, lift: number, u: () => number) {
@@ -61,7 +51,7 @@ function arm(kind: (typeof KINDS)[number], n: number, lift: number, u: () => num
 }
 
 function makeInputs(count: number): AnalyzeInput[] {
-  const u = mulberry32(42);
+  const u = seededRandom(42);
   const inputs: AnalyzeInput[] = [];
   for (let i = 0; i < count; i++) {
     const method = METHODS[i % METHODS.length] as (typeof METHODS)[number];

@@ -7,6 +7,7 @@
  *
  * (The output must sit inside the repository so that `zod` resolves from node_modules.)
  */
+
 import { once } from "node:events";
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createGzip } from "node:zlib";
 import { diagnoseEventsFile } from "../src/adapters/files/read-events-file.js";
+import { seededRandom } from "../src/adapters/sandbox/seeded-random.js";
 import { computePriors } from "../src/backlog/learn-priors.js";
 import { scoreBacklog } from "../src/backlog/score-backlog.js";
 import { EventNamesSchema } from "../src/config/event-names.js";
@@ -25,19 +27,7 @@ import type { VerdictObservation } from "../src/domain/verdict-observation.js";
 const ITEMS = 100_000;
 const EVENTS = 1_000_000;
 
-/** mulberry32, seeded: the same figures' inputs on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const random = rng(7);
+const random = seededRandom(7);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 const SURFACES = Array.from({ length: 200 }, (_, i) => `surface-${i}`);
 const TAGS = Array.from({ length: 50 }, (_, i) => `tag-${i}`);

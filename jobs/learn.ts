@@ -1,4 +1,4 @@
-import type { VerdictObservation } from "../src/domain/verdict-observation.js";
+import { observeVerdict } from "../src/backlog/observe-verdict.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
 import type { CycleContext } from "./cycle-context.js";
 import { loadExperiment } from "./ship.js";
@@ -12,20 +12,7 @@ export async function processLearn(ctx: CycleContext, data: JobPayload<"learn">)
   const verdict = experiment.verdict;
   if (!verdict) return `no verdict yet (${experiment.status})`;
   const item = experiment.item;
-  const observation: VerdictObservation = {
-    itemId: item.id,
-    stage: item.stage,
-    surface: item.surface,
-    tags: item.tags,
-    estimatedLift: item.impact.relativeLift,
-    confidence: item.impact.confidence,
-    observedLift: verdict.primary.relativeLift,
-    observedSe: verdict.primary.se,
-    decision: verdict.decision,
-    effort: item.effort,
-    ...(item.actualEffort !== undefined ? { actualEffort: item.actualEffort } : {}),
-    decidedAt: verdict.decidedAt,
-  };
+  const observation = observeVerdict(item, verdict.primary, verdict.decision, verdict.decidedAt);
   await ctx.ledger.recordObservation(observation);
   await ctx.ledger.setMeta({ lastLearnedAt: ctx.now().toISOString(), lastLearnedItem: item.id });
   ctx.logger.info({ observedLift: observation.observedLift }, "learned from verdict");

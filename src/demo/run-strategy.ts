@@ -2,6 +2,7 @@ import { ALPHA, judge } from "../../jobs/judge.js";
 import { DAILY_CHECKS } from "../../jobs/start-measuring.js";
 import type { ProductSettings } from "../adapters/sandbox/simulated-product.js";
 import { SimulatedProduct, trueGain } from "../adapters/sandbox/simulated-product.js";
+import { observeVerdict } from "../backlog/observe-verdict.js";
 import type { BacklogItem } from "../domain/backlog-item.js";
 import { type ExperimentRecord, experimentIdFor } from "../domain/experiment.js";
 import { isoWeekOf } from "../domain/iso-week.js";
@@ -199,7 +200,12 @@ function measureAndDecide(
           day,
           measuredLift: judgement.primary.relativeLift,
           ci: judgement.primary.ci,
-          observation: observationOf(item, judgement.primary, "rollback", experiment.decidedAt),
+          observation: observeVerdict(
+            item,
+            judgement.primary,
+            "rollback",
+            experiment.decidedAt.toISOString(),
+          ),
         };
       }
     }
@@ -212,29 +218,11 @@ function measureAndDecide(
     day: days.length,
     measuredLift: judgement.primary.relativeLift,
     ci: judgement.primary.ci,
-    observation: observationOf(item, judgement.primary, verdict.decision, experiment.decidedAt),
-  };
-}
-
-/** jobs/learn.ts: the author's estimate next to what was measured. */
-function observationOf(
-  item: BacklogItem,
-  primary: { relativeLift: number; se: number },
-  decision: Decision,
-  decidedAt: Date,
-): VerdictObservation {
-  return {
-    itemId: item.id,
-    stage: item.stage,
-    surface: item.surface,
-    tags: item.tags,
-    estimatedLift: item.impact.relativeLift,
-    confidence: item.impact.confidence,
-    observedLift: primary.relativeLift,
-    observedSe: primary.se,
-    decision,
-    effort: item.effort,
-    ...(item.actualEffort !== undefined ? { actualEffort: item.actualEffort } : {}),
-    decidedAt: decidedAt.toISOString(),
+    observation: observeVerdict(
+      item,
+      judgement.primary,
+      verdict.decision,
+      experiment.decidedAt.toISOString(),
+    ),
   };
 }
