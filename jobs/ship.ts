@@ -1,7 +1,7 @@
 import { advanceExperiment } from "../src/domain/advance-experiment.js";
 import { PermanentError } from "../src/domain/errors.js";
 import type { ExperimentRecord } from "../src/domain/experiment.js";
-import { errorOutcome } from "../src/queue/error-outcome.js";
+import { type Attempts, errorOutcome } from "../src/queue/error-outcome.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
 import { branchFor, pullRequestBody } from "../src/render/pull-request-body.js";
 import type { CycleContext } from "./cycle-context.js";
@@ -15,7 +15,11 @@ import { startMeasuring, windowMs } from "./start-measuring.js";
  * split, or a started experiment. A problem the user must fix blocks the item and the week
  * moves on; anything else is retried by BullMQ.
  */
-export async function processShip(ctx: CycleContext, data: JobPayload<"ship">): Promise<string> {
+export async function processShip(
+  ctx: CycleContext,
+  data: JobPayload<"ship">,
+  attempts?: Attempts,
+): Promise<string> {
   let experiment = await loadExperiment(ctx, data.experimentId);
   if (experiment.status !== "planned" && experiment.status !== "shipping") {
     await resumeExperiment(ctx, experiment);
@@ -39,7 +43,7 @@ export async function processShip(ctx: CycleContext, data: JobPayload<"ship">): 
     });
     return shipped;
   } catch (error) {
-    const outcome = errorOutcome(error);
+    const outcome = errorOutcome(error, attempts);
     if (outcome.action === "retry") throw error;
     if (outcome.action === "fail") throw outcome.error;
     // The stored record may have moved on during the attempt (intent recorded): block the latest.

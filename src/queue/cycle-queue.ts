@@ -9,10 +9,13 @@ import {
   SCHEDULER_ID,
 } from "./job-payloads.js";
 
-/** Retries for transient faults (a 5xx, a rate limit, a ledger conflict), with exponential backoff. */
-const RETRY: JobsOptions = {
-  attempts: 8,
-  backoff: { type: "exponential", delay: 2_000 },
+/**
+ * Retries for transient faults (a 5xx, a rate limit, a ledger conflict), with exponential
+ * backoff: 2 s, 4 s, … about four minutes in all before a step gives up.
+ */
+export const DEFAULT_RETRY = { attempts: 8, backoffMs: 2_000 };
+
+const KEEP: JobsOptions = {
   // Completed jobs stay a while so a duplicate add within that time is a no-op by jobId;
   // the ledger, not the job, is the lasting record that a step ran.
   removeOnComplete: { age: 30 * 86_400, count: 10_000 },
@@ -27,11 +30,20 @@ export class CycleQueue {
    * `onError` hears the queue's connection errors; without a listener BullMQ prints each one
    * to stderr, which during a Redis outage means one stack trace per reconnect attempt.
    */
-  constructor(connection: Redis, prefix: string, onError: (error: Error) => void = () => {}) {
+  constructor(
+    connection: Redis,
+    prefix: string,
+    onError: (error: Error) => void = () => {},
+    retry: { attempts: number; backoffMs: number } = DEFAULT_RETRY,
+  ) {
     this.queue = new Queue(CYCLE_QUEUE, {
       connection,
       prefix: hashTaggedPrefix(prefix),
-      defaultJobOptions: RETRY,
+      defaultJobOptions: {
+        ...KEEP,
+        attempts: retry.attempts,
+        backoff: { type: "exponential", delay: retry.backoffMs },
+      },
     });
     this.queue.on("error", onError);
   }

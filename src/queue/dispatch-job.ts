@@ -44,7 +44,8 @@ type Handler<N extends JobName> = (
 const HANDLERS: { [N in JobName]: Handler<N> } = {
   tick: (ctx, _data, job) => processTick(ctx, job),
   kickoff: (ctx, data) => processKickoff(ctx, data),
-  ship: (ctx, data) => processShip(ctx, data),
+  ship: (ctx, data, job) =>
+    processShip(ctx, data, { made: job.attemptsMade, allowed: job.opts.attempts ?? 1 }),
   "await-merge": (ctx, data, job, token) => processAwaitMerge(ctx, job, data, token),
   check: (ctx, data) => processCheck(ctx, data),
   verdict: (ctx, data) => processVerdict(ctx, data),

@@ -6,15 +6,31 @@ export type ErrorOutcome =
   | { action: "retry" }
   | { action: "fail"; error: UnrecoverableError };
 
+/** Where a job is in its retries: `made` attempts before this one, `allowed` in all. */
+export interface Attempts {
+  made: number;
+  allowed: number;
+}
+
 /**
  * The one place that decides what an error means for a job:
  * a user error blocks the experiment with its message (a person must fix something);
  * a permanent error fails the job without further attempts;
- * anything else (a transient fault, an unknown error) is retried by BullMQ with backoff.
+ * anything else (a transient fault, an unknown error) is retried by BullMQ with backoff —
+ * and on the last attempt it blocks too, so an outage that outlasts the retries frees the
+ * week for the next item instead of leaving it stuck, with the reason on record.
  */
-export function errorOutcome(error: unknown): ErrorOutcome {
-  if (isShiploopError(error)) return outcomeOf(error);
-  return { action: "retry" };
+export function errorOutcome(error: unknown, attempts?: Attempts): ErrorOutcome {
+  const outcome = isShiploopError(error) ? outcomeOf(error) : ({ action: "retry" } as const);
+  if (outcome.action === "retry" && attempts && attempts.made + 1 >= attempts.allowed) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      action: "block",
+      reason: `gave up after ${attempts.allowed} attempts: ${message}`,
+      code: "retries-exhausted",
+    };
+  }
+  return outcome;
 }
 
 function outcomeOf(error: ShiploopError): ErrorOutcome {

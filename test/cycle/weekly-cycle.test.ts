@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/domain/errors.js";
+import { TransientError, UserError } from "../../src/domain/errors.js";
 import type { CodeHost } from "../../src/domain/ports.js";
 import { backlogDir, item, pullRequestShip } from "../support/backlog-dir.js";
 import { waitFor } from "../support/redis.js";
@@ -124,6 +124,36 @@ describe("the weekly cycle", () => {
       experimentId: `${WEEK}--second-best`,
       blocked: ["best-but-stale"],
     });
+  });
+
+  it("blocks an item whose code host keeps failing once the retries are used up, and moves on", async () => {
+    const down: CodeHost = {
+      mode: "sandbox",
+      ensurePullRequest: async () => {
+        throw new TransientError("github-unavailable", "GitHub answered 502 for acme/webapp");
+      },
+      pullRequestState: async () => "open",
+      ensureComment: async () => undefined,
+    };
+    const runtime = setup(
+      [
+        item("host-down", {
+          ship: pullRequestShip("host-down"),
+          impact: { relativeLift: 0.5, confidence: 1 },
+        }),
+        item("gate-instead"),
+      ],
+      { overrides: { codeHost: down } },
+    );
+    runtime.start();
+    await runtime.ctx.queue.kickoff(WEEK);
+    await decided(runtime, `${WEEK}--gate-instead`);
+    const blocked = await runtime.ctx.ledger.getExperiment(`${WEEK}--host-down`);
+    expect(blocked?.status).toBe("blocked");
+    expect(blocked?.blockedReason).toBe(
+      "gave up after 2 attempts: GitHub answered 502 for acme/webapp",
+    );
+    expect(blocked?.writes["pull-request"]).toMatchObject({ state: "intent" });
   });
 
   it("records a pull request closed without merging as abandoned by review", async () => {

@@ -44,7 +44,8 @@ export function testRuntime(
   const ctx: CycleContext = {
     config,
     ledger,
-    queue: new CycleQueue(redis, prefix),
+    // Two quick attempts, so a test of giving up after retries takes milliseconds.
+    queue: new CycleQueue(redis, prefix, () => {}, { attempts: 2, backoffMs: 20 }),
     codeHost,
     flags,
     metrics: new SandboxMetrics(4000),
