@@ -21,6 +21,7 @@ const EVENTS = Number(process.env.EVENTS ?? 1_000_000);
 const USERS = Number(process.env.USERS ?? 100_000);
 const RATE = Number(process.env.RATE ?? 2_000);
 const TICK_MS = 10;
+const MAX_INFLIGHT = 500;
 
 /** A seeded generator, so two runs replay the same events. */
 function random(seed: number): () => number {
@@ -112,12 +113,15 @@ async function main(): Promise<void> {
   let accepted = 0;
   let failed = 0;
   let inflight = 0;
+  let lastReport = Date.now();
   const started = Date.now();
   console.log(`replaying ${EVENTS} events for ${USERS} users at ${RATE}/s to ${address}/events …`);
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const due = Math.min(EVENTS, Math.floor(((Date.now() - started) / 1000) * RATE));
-      while (sent < due) {
+      // Never more than MAX_INFLIGHT requests open: a stalled server shows as a lower rate,
+      // not as a burst of a hundred thousand requests when it recovers.
+      while (sent < due && inflight < MAX_INFLIGHT) {
         const body = makeEvent(rand, sent, Date.now());
         users.add(Number(body.distinct_id.slice(5)));
         sent += 1;
@@ -143,8 +147,12 @@ async function main(): Promise<void> {
         clearInterval(timer);
         resolve();
       }
-      if (sent % (RATE * 10) < RATE * (TICK_MS / 1000) && sent > 0) {
-        process.stdout.write(`  ${sent} sent, ${inflight} in flight\n`);
+      if (Date.now() - lastReport >= 10_000) {
+        lastReport = Date.now();
+        const seconds = (lastReport - started) / 1000;
+        process.stdout.write(
+          `  ${seconds.toFixed(0)} s: ${sent} sent (${(accepted / seconds).toFixed(0)}/s accepted), ${inflight} in flight\n`,
+        );
       }
     }, TICK_MS);
   });

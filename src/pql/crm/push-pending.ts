@@ -19,6 +19,9 @@ import {
   type Refusal,
 } from "./pql-crm.js";
 
+/** HubSpot's batch limit. */
+const MAX_CONTACTS = 100;
+
 export interface PushDeps {
   redis: Redis;
   keys: PqlKeys;
@@ -56,10 +59,17 @@ export async function pushPending(deps: PushDeps): Promise<PushSummary> {
   const raw = await redis.hmget(keys.qualifications, ...ids);
   const quals: Qualification[] = [];
   const failures: PushFailure[] = [];
+  let contacts = 0;
   ids.forEach((id, i) => {
     const json = raw[i];
-    if (json) quals.push(parseQualification(json));
-    else
+    const q = json ? parseQualification(json) : undefined;
+    // HubSpot takes ≤ 100 contacts per upsert: stop the batch before an account rule's
+    // contributors would push it over (the rest waits for the next flush).
+    if (q && quals.length > 0 && contacts + usersOf(q).length > MAX_CONTACTS) return;
+    if (q) {
+      quals.push(q);
+      contacts += usersOf(q).length;
+    } else
       failures.push({
         qualificationId: id,
         reason: "qualification record is missing",
@@ -185,14 +195,19 @@ async function upsertContacts(
       for (const [k, v] of outcome.refused) refused.set(k, v);
     } catch (error) {
       if (!(error instanceof CrmRequestRefused)) throw error;
-      // One bad input fails the whole batch: find it by sending the others one by one.
-      if (batch.length > 1) for (const input of batch) await run([input]);
-      else
+      // One bad input fails the whole batch: find it by halving (≈ 2·log2(n) calls, not n).
+      if (batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        await run(batch.slice(0, half));
+        await run(batch.slice(half));
+      } else {
         for (const input of batch)
           refused.set(input.email, { status: error.status, reason: error.reason });
+      }
     }
   };
-  await run(inputs);
+  for (let i = 0; i < inputs.length; i += MAX_CONTACTS)
+    await run(inputs.slice(i, i + MAX_CONTACTS));
   for (const q of quals) {
     const mine = usersOf(q).flatMap((u) => {
       const email = emails.get(u);
