@@ -8,8 +8,9 @@ import { registerDemo } from "./cli/demo-command.js";
 import { registerDiagnose } from "./cli/diagnose-command.js";
 import { registerDigest } from "./cli/digest-command.js";
 import { registerKick } from "./cli/kick-command.js";
+import { registerLeads } from "./cli/leads-command.js";
 import { withLedger } from "./cli/open-ledger.js";
-import { registerPending } from "./cli/pending-command.js";
+import { registerPqlReport } from "./cli/pql-report-command.js";
 import { registerStatus } from "./cli/status-command.js";
 import { registerValidate } from "./cli/validate-command.js";
 import { registerVerdicts } from "./cli/verdicts-command.js";
@@ -34,6 +35,8 @@ registerVerdicts(program);
 registerAnalyze(program);
 registerDigest(program);
 registerDemo(program);
+registerLeads(program);
+registerPqlReport(program);
 registerDiagnose(program);
 registerBacklog(program, {
   loadObservations: (config) => withLedger(config, ({ ledger }) => ledger.listObservations()),
@@ -42,18 +45,6 @@ registerBacklog(program, {
       const { items } = validateBacklog(await readBacklogDir(config.backlogDir));
       return eligibilityFromLedger(ledger, items);
     }),
-});
-registerPending(program, {
-  name: "leads",
-  description: "product-qualified leads routed so far",
-  options: ["--json"],
-  needs: "PQL routing",
-});
-registerPending(program, {
-  name: "pql-report",
-  description: "each PQL rule's volume and conversion",
-  options: ["--json"],
-  needs: "PQL routing",
 });
 
 await program.parseAsync(process.argv);

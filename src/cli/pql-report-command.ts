@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { formatBacklogError } from "../backlog/backlog-error.js";
 import { pqlKeys } from "../pql/pql-keys.js";
 import { pqlReport } from "../pql/pql-report.js";
-import { readPqlSettings } from "../pql/pql-settings.js";
+import { pqlSettingsOf } from "../pql/pql-settings.js";
 import { readRulesDir } from "../pql/read-rules-dir.js";
 import { validateRules } from "../pql/validate-rules.js";
 import { connectRedisOnce } from "../queue/redis-connection.js";
@@ -17,7 +17,7 @@ export function registerPqlReport(program: Command): void {
     .action(
       runAction(async (options: { json?: boolean }) => {
         const config = loadConfig();
-        const settings = readPqlSettings(process.env);
+        const settings = pqlSettingsOf(config);
         const { rules, errors } = validateRules(await readRulesDir(settings.pqlDir));
         const redis = await connectRedisOnce(config.redisUrl);
         try {

@@ -3,6 +3,7 @@ import { mountedRoutes } from "../http/mounted-routes.js";
 import { type StatusServer, startStatusServer } from "../http/status-server.js";
 import { cachedFor } from "../http/with-timeout.js";
 import { createLogger } from "../log/create-logger.js";
+import { startPqlRouting } from "../pql/start-pql-routing.js";
 import { safeUrl } from "../queue/redis-connection.js";
 import { startWorker, stopWorker } from "../queue/start-worker.js";
 import { describeModes } from "../runtime/choose-ports.js";
@@ -43,6 +44,7 @@ export function registerWorker(program: Command): void {
           runtime.connector.connect(),
           runtime.connector.isDown,
         );
+        const pql = await startPqlRouting(config, runtime.redis, logger);
         let server: StatusServer | undefined;
         let stopping = false;
         const stop = async (signal: string) => {
@@ -67,6 +69,11 @@ export function registerWorker(program: Command): void {
                 logger.warn({ err: error }, "status server did not close cleanly"),
               ),
           ]);
+          await pql
+            .close()
+            .catch((error: unknown) =>
+              logger.warn({ err: error }, "PQL routing did not close cleanly"),
+            );
           await runtime.close();
           logger.info({ outcome }, "worker stopped");
           logger.flush();

@@ -165,6 +165,13 @@ export const SETTINGS = {
     fileKey: "hubspot.basePath",
   }),
   eventsSecret: setting("SHIPLOOP_EVENTS_SECRET", optionalText, { secret: true }),
+  // PQL routing: where the rule files live, Segment's signing secret for POST /events, and how
+  // long an event id is remembered so a redelivery is not counted twice.
+  pqlDir: setting("SHIPLOOP_PQL_DIR", z.string().min(1).default("./pql"), { fileKey: "pql.dir" }),
+  segmentSecret: setting("SHIPLOOP_SEGMENT_SECRET", optionalText, { secret: true }),
+  pqlDedupeTtlMs: setting("SHIPLOOP_PQL_DEDUPE_TTL", duration.default(86_400_000), {
+    fileKey: "pql.dedupeTtl",
+  }),
   // Worker tuning: how long a job's lock lasts before another worker may take the job over
   // (a crashed worker's step resumes after this), and how long shutdown waits for a job.
   lockMs: setting("SHIPLOOP_LOCK_DURATION", duration.default(30_000), { fileKey: "lockDuration" }),

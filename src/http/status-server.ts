@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReply } from "fastify";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import { UserError } from "../domain/errors.js";
@@ -28,7 +28,7 @@ import { withTimeout } from "./with-timeout.js";
 export interface MountedRoutes {
   /** For logs and errors, e.g. "github-webhook". */
   name: string;
-  plugin: (app: FastifyInstance) => Promise<void>;
+  plugin: FastifyPluginAsync;
   /** Path prefix for every route of the plugin, e.g. "/webhooks". */
   prefix?: string;
   /**

@@ -9,7 +9,7 @@ import type { PqlCrm } from "./crm/pql-crm.js";
 import type { PushDeps } from "./crm/push-pending.js";
 import { Evaluator } from "./evaluator.js";
 import { pqlKeys } from "./pql-keys.js";
-import { type PqlSettings, readPqlSettings } from "./pql-settings.js";
+import { type PqlSettings, pqlSettingsOf } from "./pql-settings.js";
 import { readRulesDir } from "./read-rules-dir.js";
 import type { PqlRule } from "./rule-schema.js";
 import { validateRules } from "./validate-rules.js";
@@ -45,7 +45,7 @@ export async function startPqlRouting(
   options: PqlRoutingOptions = {},
 ): Promise<PqlRouting> {
   const log = logger.child({ component: "pql" });
-  const settings = options.settings ?? readPqlSettings(process.env);
+  const settings = options.settings ?? pqlSettingsOf(config);
   const rules = options.rules ?? (await loadRules(settings.pqlDir, log));
   const keys = pqlKeys(config.prefix);
   const crm =
