@@ -35,10 +35,10 @@ describe("pql/*.yaml", () => {
     [`${base}all:\n  - { not: { event: x } }\n`, "r1.yaml:6:3: all: only negative conditions"],
     [`${base}`, "r1.yaml:1:1: missing condition; expected exactly one of all, any or not"],
     [
-      base.replace("48h", "two days") + "all: [{event: x}]\n",
+      `${base.replace("48h", "two days")}all: [{event: x}]\n`,
       "r1.yaml:3:9: within: is not a duration",
     ],
-    [base.replace("50", "150") + "all: [{event: x}]\n", "r1.yaml:4:8: score: expected 0..100"],
+    [`${base.replace("50", "150")}all: [{event: x}]\n`, "r1.yaml:4:8: score: expected 0..100"],
     [
       `${base}all:\n  - event: x\n    where: { plan: { gte: } }\n`,
       "r1.yaml:7:20: all[0].where.plan: expected a value or a test",
@@ -46,7 +46,7 @@ describe("pql/*.yaml", () => {
     [`${base}all:\n  - evnt: x\n`, "all[0].evnt: unknown field"],
     [`${base}all: [{event: x}]\nlevel: team\n`, "level: expected one of user, account"],
     [
-      base.replace("id: r1", "id: other") + "all: [{event: x}]\n",
+      `${base.replace("id: r1", "id: other")}all: [{event: x}]\n`,
       'id: "other" must equal the file name "r1"',
     ],
     [`id: r1\n  title: [`, "r1.yaml:2:"],
