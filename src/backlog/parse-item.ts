@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { type BacklogItem, BacklogItemSchema } from "../domain/backlog-item.js";
+import { expectedMessage, firstLine, unknownFieldMessage } from "../domain/explain-yaml-issue.js";
 import { type BacklogError, formatFieldPath } from "./backlog-error.js";
 
 export type ParseResult = { ok: true; item: BacklogItem } | { ok: false; errors: BacklogError[] };
@@ -48,7 +49,7 @@ export function parseBacklogItem(file: string, text: string): ParseResult {
     };
   }
 
-  const parsed = BacklogItemSchema.safeParse(data, { error: defaultMessage });
+  const parsed = BacklogItemSchema.safeParse(data, { error: expectedMessage });
   const errors = parsed.success
     ? []
     : parsed.error.issues.flatMap((i) => explainIssue(i, [], data)).map((e) => ({ file, ...e }));
@@ -59,27 +60,6 @@ export function parseBacklogItem(file: string, text: string): ParseResult {
   }
   if (errors.length > 0 || !parsed.success) return { ok: false, errors };
   return { ok: true, item: parsed.data };
-}
-
-/** Messages for zod's built-in issues that say what was expected (schema messages win). */
-function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return `missing; expected ${article(issue.expected)}`;
-  }
-  if (issue.code === "invalid_type") {
-    return `expected ${article(issue.expected)}, got ${describe(issue.input)}`;
-  }
-  if (issue.code === "invalid_value") {
-    return `expected one of ${issue.values.map(String).join(", ")}, got ${describe(issue.input)}`;
-  }
-  if (issue.code === "invalid_union" && "discriminator" in issue && "options" in issue) {
-    const options = (issue.options as unknown[]).map(String).join(", ");
-    const input = issue.input as Record<string, unknown> | null | undefined;
-    const value = input?.[String(issue.discriminator)];
-    if (value === undefined) return `missing; expected one of ${options}`;
-    return `expected one of ${options}, got ${describe(value)}`;
-  }
-  return undefined;
 }
 
 type Explained = Omit<BacklogError, "file">;
@@ -106,13 +86,6 @@ function explainIssue(issue: Issue, base: readonly PropertyKey[], data: unknown)
   }
   const field = formatFieldPath(path);
   return [field ? { path: field, message: issue.message } : { message: issue.message }];
-}
-
-function unknownFieldMessage(key: string, known: string[]): string {
-  if (known.length === 0) return "unknown field";
-  const guess = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
-  const hint = guess ? `did you mean "${guess}"? ` : "";
-  return `unknown field; ${hint}expected one of ${known.join(", ")}`;
 }
 
 /** The field names the schema allows for the object at `path` (best effort, for hints). */
@@ -162,47 +135,4 @@ function knownKeys(path: readonly PropertyKey[], data: unknown): string[] {
         : undefined;
   }
   return [...new Set(shapes().flatMap(Object.keys))];
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/** zod's type names in the words of a YAML author. */
-const TYPE_WORDS: Record<string, string> = {
-  object: "a mapping",
-  array: "a list",
-  string: "a string",
-  number: "a number",
-  boolean: "true or false",
-};
-
-function article(expected: string): string {
-  return TYPE_WORDS[expected] ?? expected;
-}
-
-function describe(input: unknown): string {
-  if (input === null) return "null";
-  if (Array.isArray(input)) return "a list";
-  if (typeof input === "string")
-    return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
-  if (typeof input === "object") return "a mapping";
-  return String(input);
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
 }

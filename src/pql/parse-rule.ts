@@ -1,6 +1,7 @@
 import { type Document, isNode, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { type BacklogError, formatFieldPath } from "../backlog/backlog-error.js";
+import { expectedMessage, firstLine, unknownFieldMessage } from "../domain/explain-yaml-issue.js";
 import { CONDITION_KEYS, type PqlRule, PqlRuleSchema } from "./rule-schema.js";
 
 /** One problem with one rule file: file, field path, YAML line:col, what was expected. */
@@ -59,7 +60,7 @@ export function parsePqlRule(file: string, text: string): RuleParseResult {
     };
   }
   const where = (path: readonly PropertyKey[]) => position(doc, lineCounter, path);
-  const parsed = PqlRuleSchema.safeParse(data, { error: defaultMessage });
+  const parsed = PqlRuleSchema.safeParse(data, { error: expectedMessage });
   const errors: RuleError[] = parsed.success
     ? []
     : parsed.error.issues.flatMap((issue) =>
@@ -109,7 +110,10 @@ function explain(issue: Issue, base: readonly PropertyKey[], data: unknown): Exp
   }
   if (issue.code === "unrecognized_keys") {
     const known = path.length === 0 ? RULE_KEYS : isWhere(path) ? [] : CONDITION_KEYS;
-    return issue.keys.map((key) => ({ path: [...path, key], message: unknownField(key, known) }));
+    return issue.keys.map((key) => ({
+      path: [...path, key],
+      message: unknownFieldMessage(key, known),
+    }));
   }
   return [{ path, message: issue.message }];
 }
@@ -132,12 +136,6 @@ function conditionHint(path: readonly PropertyKey[]): string {
   return "is not a condition; expected {event, atLeast?, distinctBy?, where?}, {all: [...]}, {any: [...]} or {not: {...}}";
 }
 
-function unknownField(key: string, known: string[]): string {
-  if (known.length === 0) return "unknown field";
-  const guess = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
-  return `unknown field; ${guess ? `did you mean "${guess}"? ` : ""}expected one of ${known.join(", ")}`;
-}
-
 /** Line and column of the deepest node on `path` that exists in the document. */
 function position(
   doc: Document,
@@ -152,60 +150,4 @@ function position(
     }
   }
   return {};
-}
-
-function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return `missing; expected ${words(issue.expected)}`;
-  }
-  if (issue.code === "invalid_type") {
-    return `expected ${words(issue.expected)}, got ${describe(issue.input)}`;
-  }
-  if (issue.code === "invalid_value") {
-    return `expected one of ${issue.values.map(String).join(", ")}, got ${describe(issue.input)}`;
-  }
-  return undefined;
-}
-
-const TYPE_WORDS: Record<string, string> = {
-  object: "a mapping",
-  array: "a list",
-  string: "a string",
-  number: "a number",
-  boolean: "true or false",
-  record: "a mapping",
-};
-
-function words(expected: string): string {
-  return TYPE_WORDS[expected] ?? expected;
-}
-
-function describe(input: unknown): string {
-  if (input === null) return "null";
-  if (Array.isArray(input)) return "a list";
-  if (typeof input === "string")
-    return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
-  if (typeof input === "object") return "a mapping";
-  return String(input);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
 }

@@ -1,0 +1,80 @@
+import type { z } from "zod";
+
+/**
+ * How a zod issue reads to someone who wrote a YAML file: what was expected, what was found,
+ * and a "did you mean" for a misspelt field. Shared by the backlog and the PQL rules, so both
+ * kinds of file explain their mistakes in the same words.
+ */
+
+/** A message for zod's built-in issues that says what was expected (schema messages win). */
+export function expectedMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return `missing; expected ${typeWords(issue.expected)}`;
+  }
+  if (issue.code === "invalid_type") {
+    return `expected ${typeWords(issue.expected)}, got ${describeValue(issue.input)}`;
+  }
+  if (issue.code === "invalid_value") {
+    return `expected one of ${issue.values.map(String).join(", ")}, got ${describeValue(issue.input)}`;
+  }
+  if (issue.code === "invalid_union" && "discriminator" in issue && "options" in issue) {
+    const options = (issue.options as unknown[]).map(String).join(", ");
+    const input = issue.input as Record<string, unknown> | null | undefined;
+    const value = input?.[String(issue.discriminator)];
+    if (value === undefined) return `missing; expected one of ${options}`;
+    return `expected one of ${options}, got ${describeValue(value)}`;
+  }
+  return undefined;
+}
+
+export function unknownFieldMessage(key: string, known: readonly string[]): string {
+  if (known.length === 0) return "unknown field";
+  const guess = known.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+  const hint = guess ? `did you mean "${guess}"? ` : "";
+  return `unknown field; ${hint}expected one of ${known.join(", ")}`;
+}
+
+/** zod's type names in the words of a YAML author. */
+const TYPE_WORDS: Record<string, string> = {
+  object: "a mapping",
+  record: "a mapping",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+};
+
+function typeWords(expected: string): string {
+  return TYPE_WORDS[expected] ?? expected;
+}
+
+export function describeValue(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "string")
+    return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
+  if (typeof input === "object") return "a mapping";
+  return String(input);
+}
+
+export function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
