@@ -44,7 +44,9 @@ export function registerWorker(program: Command): void {
           runtime.connector.connect(),
           runtime.connector.isDown,
         );
-        const pql = await startPqlRouting(config, runtime.redis, logger);
+        const pql = await startPqlRouting(config, runtime.redis, logger, {
+          isRedisDown: runtime.connector.isDown,
+        });
         let server: StatusServer | undefined;
         let stopping = false;
         const stop = async (signal: string) => {

@@ -25,6 +25,8 @@ export interface PqlRoutingOptions {
   sweepMs?: number;
   afterUpsert?: PushDeps["afterUpsert"];
   claimIdleMs?: number;
+  /** True while Redis is unreachable (the worker's connector): keeps an outage to one log line. */
+  isRedisDown?: () => boolean;
 }
 
 export interface PqlRouting {
@@ -60,7 +62,10 @@ export async function startPqlRouting(
     `PQL routing: ${rules.length} rule(s), CRM ${mode === "live" ? "HubSpot" : "sandbox (leads stay in Redis)"}`,
   );
 
-  const crmQueue = new CrmQueue(redis, config.prefix);
+  const isRedisDown = options.isRedisDown ?? (() => false);
+  const crmQueue = new CrmQueue(redis, config.prefix, (error) => {
+    if (!isRedisDown()) log.error({ err: error }, "PQL CRM queue error");
+  });
   const worker = startCrmWorker(
     redis,
     config.prefix,
@@ -74,7 +79,7 @@ export async function startPqlRouting(
       ...(options.afterUpsert ? { afterUpsert: options.afterUpsert } : {}),
     },
     log,
-    options.crmWorker,
+    { isRedisDown, ...options.crmWorker },
   );
   const evaluator = new Evaluator({
     redis,

@@ -3,9 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerPending } from "../../src/cli/pending-command.js";
 import { experimentItem, gateItem, toYaml, validItem } from "../backlog/valid-item.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -220,48 +218,9 @@ describe("commands of DESIGN.md's interface contract", () => {
     for (const option of options) expect(run.stdout).toContain(option);
   });
 
-  it("a command that has not landed exits 1 and says what it needs", () => {
-    // PQL routing is a later issue; when it lands, pick another pending command here.
-    const run = shiploop(["pql-report"]);
-    expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toMatch(
-      /^shiploop: pql-report is not available in this build: it needs \S/,
-    );
-    expect(run.stderr.trim().split("\n")).toHaveLength(1);
-  });
-
   it("a missing argument or an unknown command is a user error (exit 1)", () => {
     expect(shiploop(["verdict"]).code).toBe(1);
     expect(shiploop(["no-such-command"]).code).toBe(1);
-  });
-});
-
-describe("registerPending", () => {
-  it("gives a pending command help and a clear 'needs' failure", async () => {
-    const program = new Command("shiploop").exitOverride();
-    registerPending(program, {
-      name: "demo",
-      description: "run many simulated weeks",
-      options: ["--weeks <n>"],
-      needs: "the simulated product",
-    });
-    const written: string[] = [];
-    const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => {
-      written.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    const previous = process.exitCode;
-    try {
-      await program.parseAsync(["node", "shiploop", "demo", "--weeks", "3"]);
-      expect(process.exitCode).toBe(1);
-    } finally {
-      process.stderr.write = write;
-      process.exitCode = previous;
-    }
-    expect(written.join("")).toBe(
-      "shiploop: demo is not available in this build: it needs the simulated product\n",
-    );
   });
 });
 

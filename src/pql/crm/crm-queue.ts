@@ -17,8 +17,10 @@ const FLUSH_ID = "pql-crm-flush";
 export class CrmQueue {
   readonly queue: Queue;
 
-  constructor(connection: Redis, prefix: string) {
+  /** `onError` hears connection errors; without a listener BullMQ prints each one to stderr. */
+  constructor(connection: Redis, prefix: string, onError: (error: Error) => void = () => {}) {
     this.queue = new Queue(PQL_CRM_QUEUE, { connection, prefix: pqlQueuePrefix(prefix) });
+    this.queue.on("error", onError);
   }
 
   async requestFlush(): Promise<void> {
@@ -44,6 +46,8 @@ export interface CrmWorkerOptions {
   /** Flush jobs per second: each makes ≤ 3 HubSpot requests, so 3/s stays under 100 per 10 s. */
   limiter?: { max: number; duration: number };
   lockMs?: number;
+  /** True while Redis is unreachable: connection errors are then already reported. */
+  isRedisDown?: () => boolean;
 }
 
 /**
@@ -92,6 +96,10 @@ export function startCrmWorker(
       `PQL CRM push failed: ${error.message}`,
     );
   });
-  worker.on("error", (error) => logger.error({ err: error }, "PQL CRM worker error"));
+  worker.on("error", (error) => {
+    // A Redis outage is reported once by the worker's connector, not once per retry here.
+    if (options.isRedisDown?.()) return;
+    logger.error({ err: error }, "PQL CRM worker error");
+  });
   return worker;
 }
