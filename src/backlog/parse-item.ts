@@ -1,7 +1,10 @@
-import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { type BacklogItem, BacklogItemSchema } from "../domain/backlog-item.js";
-import { expectedMessage, firstLine, unknownFieldMessage } from "../domain/explain-yaml-issue.js";
+import {
+  expectedMessage,
+  readYamlMapping,
+  unknownFieldMessage,
+} from "../domain/explain-yaml-issue.js";
 import { type BacklogError, formatFieldPath } from "./backlog-error.js";
 
 export type ParseResult = { ok: true; item: BacklogItem } | { ok: false; errors: BacklogError[] };
@@ -24,30 +27,9 @@ export function idFromFileName(name: string): string {
  * naming the file, the field path and what was expected.
  */
 export function parseBacklogItem(file: string, text: string): ParseResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => {
-        const { line, col } = lineCounter.linePos(e.pos[0]);
-        return { file, line, column: col, message: `YAML syntax: ${firstLine(e.message)}` };
-      }),
-    };
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, errors: [{ file, message: `YAML: ${firstLine(message)}` }] };
-  }
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    return {
-      ok: false,
-      errors: [{ file, message: "expected a mapping of fields (id, title, hypothesis, …)" }],
-    };
-  }
+  const yaml = readYamlMapping(file, text, "id, title, hypothesis");
+  if (!yaml.ok) return yaml;
+  const { data } = yaml;
 
   const parsed = BacklogItemSchema.safeParse(data, { error: expectedMessage });
   const errors = parsed.success

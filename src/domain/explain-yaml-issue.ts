@@ -1,3 +1,4 @@
+import { type Document, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 
 /**
@@ -77,4 +78,48 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 0;
+}
+
+export interface YamlProblem {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export type YamlMapping =
+  | { ok: true; data: Record<string, unknown>; doc: Document; lineCounter: LineCounter }
+  | { ok: false; errors: YamlProblem[] };
+
+/**
+ * Reads one YAML file that must hold a mapping. Never throws: syntax errors come back with
+ * their line and column, and a file that is not a mapping says what it should hold.
+ * `fields` names a few expected keys for that message, e.g. "id, title, hypothesis".
+ */
+export function readYamlMapping(file: string, text: string, fields: string): YamlMapping {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return { file, line, column: col, message: `YAML syntax: ${firstLine(e.message)}` };
+      }),
+    };
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, errors: [{ file, message: `YAML: ${firstLine(message)}` }] };
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    return {
+      ok: false,
+      errors: [{ file, message: `expected a mapping of fields (${fields}, …)` }],
+    };
+  }
+  return { ok: true, data: data as Record<string, unknown>, doc, lineCounter };
 }

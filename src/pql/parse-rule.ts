@@ -1,7 +1,11 @@
-import { type Document, isNode, LineCounter, parseDocument } from "yaml";
+import { type Document, isNode, type LineCounter } from "yaml";
 import type { z } from "zod";
 import { type BacklogError, formatFieldPath } from "../backlog/backlog-error.js";
-import { expectedMessage, firstLine, unknownFieldMessage } from "../domain/explain-yaml-issue.js";
+import {
+  expectedMessage,
+  readYamlMapping,
+  unknownFieldMessage,
+} from "../domain/explain-yaml-issue.js";
 import { CONDITION_KEYS, type PqlRule, PqlRuleSchema } from "./rule-schema.js";
 
 /** One problem with one rule file: file, field path, YAML line:col, what was expected. */
@@ -34,31 +38,9 @@ export function isRuleFileName(name: string): boolean {
  * line and column in the YAML, and what was expected.
  */
 export function parsePqlRule(file: string, text: string): RuleParseResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => {
-        const { line, col } = lineCounter.linePos(e.pos[0]);
-        return { file, line, column: col, message: `YAML syntax: ${firstLine(e.message)}` };
-      }),
-    };
-  }
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    return { ok: false, errors: [{ file, message: `YAML: ${firstLine(String(error))}` }] };
-  }
-  if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    return {
-      ok: false,
-      errors: [
-        { file, message: "expected a mapping of fields (id, title, within, score, all, …)" },
-      ],
-    };
-  }
+  const yaml = readYamlMapping(file, text, "id, title, within, score, all");
+  if (!yaml.ok) return yaml;
+  const { data, doc, lineCounter } = yaml;
   const where = (path: readonly PropertyKey[]) => position(doc, lineCounter, path);
   const parsed = PqlRuleSchema.safeParse(data, { error: expectedMessage });
   const errors: RuleError[] = parsed.success
