@@ -4,7 +4,7 @@ import {
   expectedMessage,
   readYamlMapping,
   unknownFieldMessage,
-} from "../domain/explain-yaml-issue.js";
+} from "../domain/yaml-file.js";
 import { type BacklogError, formatFieldPath } from "./backlog-error.js";
 
 export type ParseResult = { ok: true; item: BacklogItem } | { ok: false; errors: BacklogError[] };

@@ -5,7 +5,7 @@ import {
   expectedMessage,
   readYamlMapping,
   unknownFieldMessage,
-} from "../domain/explain-yaml-issue.js";
+} from "../domain/yaml-file.js";
 import { CONDITION_KEYS, type PqlRule, PqlRuleSchema } from "./rule-schema.js";
 
 /** One problem with one rule file: file, field path, YAML line:col, what was expected. */

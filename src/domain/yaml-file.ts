@@ -2,9 +2,9 @@ import { type Document, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 
 /**
- * How a zod issue reads to someone who wrote a YAML file: what was expected, what was found,
- * and a "did you mean" for a misspelt field. Shared by the backlog and the PQL rules, so both
- * kinds of file explain their mistakes in the same words.
+ * YAML files written by people (backlog items, PQL rules): reading one, and explaining a zod
+ * issue the way its author thinks — what was expected, what was found, and a "did you mean"
+ * for a misspelt field — so both kinds of file explain their mistakes in the same words.
  */
 
 /** A message for zod's built-in issues that says what was expected (schema messages win). */
