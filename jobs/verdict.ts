@@ -31,15 +31,19 @@ export async function processVerdict(
   const verdict = decideVerdict(judgement.args);
   killPoint("verdict:after-analyze");
   const reason = verdict.reasons.join("; ");
-  const applied = await guardedWrite(ctx, experiment, "apply-verdict", () =>
-    applyDecision(ctx, experiment, verdict.decision, reason),
-  );
+  // The decision is stored with the write that applied it: a retry after a crash keeps what
+  // was applied even if a live source's late data would now tip the rule the other way.
+  const applied = await guardedWrite(ctx, experiment, "apply-verdict", async () => ({
+    ...(await applyDecision(ctx, experiment, verdict.decision, reason)),
+    ...verdict,
+  }));
   experiment = applied.experiment;
+  const decided = applied.result;
   const now = ctx.now();
   const record = verdictRecord(
     judgement,
-    { ...verdict, early: false },
-    applied.result.applied,
+    { decision: decided.decision, rule: decided.rule, reasons: decided.reasons, early: false },
+    decided.applied,
     now,
   );
   const ship = experiment.ship;
@@ -58,27 +62,27 @@ export async function processVerdict(
     ).experiment;
   }
   await ctx.ledger.saveExperiment(
-    advanceExperiment(experiment, "decided", now, { verdict: record }, verdict.rule),
+    advanceExperiment(experiment, "decided", now, { verdict: record }, decided.rule),
     {
       releaseSurface: true,
       verdictAt: now,
     },
   );
   killPoint("verdict:after-record");
-  verdictsByDecision.inc({ decision: verdict.decision, early: "false" });
+  verdictsByDecision.inc({ decision: decided.decision, early: "false" });
   ctx.telemetry.capture("shiploop verdict reached", {
     experimentId: experiment.id,
     week: experiment.week,
     item: experiment.itemId,
     stage: experiment.item.stage,
     lift: record.primary.relativeLift,
-    decision: verdict.decision,
+    decision: decided.decision,
     early: false,
   });
   await ctx.queue.learn(experiment.id);
   ctx.logger.info(
-    { decision: verdict.decision, lift: record.primary.relativeLift },
-    `verdict: ${verdict.decision}`,
+    { decision: decided.decision, lift: record.primary.relativeLift },
+    `verdict: ${decided.decision}`,
   );
-  return `${verdict.decision} (${verdict.rule})`;
+  return `${decided.decision} (${decided.rule})`;
 }
