@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { FINAL_STATUSES } from "../domain/experiment.js";
 import { isoWeekOf } from "../domain/iso-week.js";
+import { portModes } from "../runtime/choose-ports.js";
 import { loadConfig } from "./load-config.js";
 import { withLedger } from "./open-ledger.js";
 import { runAction } from "./run-action.js";
@@ -33,11 +34,7 @@ export function registerStatus(program: Command): void {
           return {
             week: isoWeekOf(new Date(), config.tz),
             prefix: config.prefix,
-            modes: {
-              github: config.githubToken || config.githubAppId ? "live" : "sandbox",
-              statsig: config.statsigConsoleApiKey ? "live" : "sandbox",
-              metrics: config.posthogPersonalApiKey ? "live" : "sandbox",
-            },
+            modes: portModes(config),
             schedule: {
               cron: config.schedule,
               tz: config.tz,
@@ -54,7 +51,7 @@ export function registerStatus(program: Command): void {
         }
         const lines = [
           `week            ${status.week}   (prefix ${status.prefix})`,
-          `modes           github ${status.modes.github}, statsig ${status.modes.statsig}, metrics ${status.modes.metrics}`,
+          `modes           github ${status.modes.github}, statsig ${status.modes.statsig}, metrics ${status.modes.metrics}, telemetry ${status.modes.telemetry}`,
           `next kickoff    ${status.schedule.nextKickoff ?? "not scheduled (is a worker running?)"}  [${status.schedule.cron} ${status.schedule.tz}]`,
           `last kickoff    ${status.lastKickoff ?? "never"}`,
           `queue           ${Object.entries(status.queue)

@@ -9,7 +9,7 @@ import { createStatsigPorts } from "../adapters/statsig/index.js";
 import type { Config } from "../config/config.js";
 import { DAYS_PER_WINDOW } from "../domain/experiment.js";
 import type { FunnelSnapshot } from "../domain/funnel-snapshot.js";
-import type { CodeHost, FlagStore, MetricsSource, Telemetry } from "../domain/ports.js";
+import type { CodeHost, FlagStore, MetricsSource, PortMode, Telemetry } from "../domain/ports.js";
 
 export interface Ports {
   codeHost: CodeHost;
@@ -38,6 +38,22 @@ export function choosePorts(config: Config, redis: Redis, logger: Logger): Ports
     metrics: statsig?.results ?? posthog.metrics ?? new SandboxMetrics(config.sandboxUsersPerDay),
     telemetry: posthog.telemetry,
     ...(posthog.funnel ? { posthogFunnel: posthog.funnel } : {}),
+  };
+}
+
+/**
+ * The mode each port will run in under these settings, without creating any client: what
+ * `choosePorts` picks, for `shiploop status`.
+ */
+export function portModes(
+  config: Config,
+): Record<"github" | "statsig" | "metrics" | "telemetry", PortMode> {
+  const live = (on: unknown): PortMode => (on ? "live" : "sandbox");
+  return {
+    github: live(hasGitHubCredentials(config)),
+    statsig: live(config.statsigConsoleApiKey),
+    metrics: live(config.statsigConsoleApiKey || config.posthogPersonalApiKey),
+    telemetry: live(config.posthogProjectApiKey),
   };
 }
 
