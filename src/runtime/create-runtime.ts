@@ -3,6 +3,8 @@ import type { Logger } from "pino";
 import type { CycleContext } from "../../jobs/cycle-context.js";
 import type { Config } from "../config/config.js";
 import { Ledger } from "../ledger/ledger.js";
+import { pqlKeys } from "../pql/pql-keys.js";
+import { pqlReport } from "../pql/pql-report.js";
 import { CycleQueue } from "../queue/cycle-queue.js";
 import { type RedisConnector, redisConnector } from "../queue/redis-connection.js";
 import { backlogPlanner, type FunnelSource } from "./backlog-planner.js";
@@ -24,7 +26,13 @@ export function createRuntime(config: Config, logger: Logger): Runtime {
   const connector = redisConnector(config.redisUrl, logger);
   const redis = connector.connect();
   const ports = choosePorts(config, redis, logger);
-  const funnel = funnelSourceFor(config, ports.posthogFunnel);
+  const funnel = funnelSourceFor(config, ports.posthogFunnel, async () => {
+    const rules = await pqlReport(redis, pqlKeys(config.prefix), []);
+    return {
+      qualified: rules.reduce((sum, r) => sum + r.qualified, 0),
+      converted: rules.reduce((sum, r) => sum + r.converted, 0),
+    };
+  });
   const ledger = new Ledger(redis, config.prefix);
   const queue = new CycleQueue(redis, config.prefix, (error) => {
     // The connector reports an outage once; anything else is worth a line.
