@@ -1,10 +1,6 @@
 import type { z } from "zod";
 import { type BacklogItem, BacklogItemSchema } from "../domain/backlog-item.js";
-import {
-  expectedMessage,
-  readYamlMapping,
-  unknownFieldMessage,
-} from "../domain/yaml-file.js";
+import { expectedMessage, readYamlMapping, unknownFieldMessage } from "../domain/yaml-file.js";
 import { type BacklogError, formatFieldPath } from "./backlog-error.js";
 
 export type ParseResult = { ok: true; item: BacklogItem } | { ok: false; errors: BacklogError[] };

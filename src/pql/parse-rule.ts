@@ -1,11 +1,7 @@
 import { type Document, isNode, type LineCounter } from "yaml";
 import type { z } from "zod";
 import { type BacklogError, formatFieldPath } from "../backlog/backlog-error.js";
-import {
-  expectedMessage,
-  readYamlMapping,
-  unknownFieldMessage,
-} from "../domain/yaml-file.js";
+import { expectedMessage, readYamlMapping, unknownFieldMessage } from "../domain/yaml-file.js";
 import { CONDITION_KEYS, type PqlRule, PqlRuleSchema } from "./rule-schema.js";
 
 /** One problem with one rule file: file, field path, YAML line:col, what was expected. */
