@@ -107,6 +107,36 @@ async function main(): Promise<void> {
   );
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
 
+  const keys = pqlKeys(prefix);
+  // Per 10 s: where qualifications wait (intake stream lag, pending backlog and the age of its
+  // oldest entry), what the CRM push did (requests, notes) and the latency of those notes.
+  let seenCalls = 0;
+  let seenNotes = 0;
+  const stageLine = async (now: number): Promise<string> => {
+    const [streamLen, pendingLen, oldest] = await Promise.all([
+      redis.xlen(keys.stream),
+      redis.zcard(keys.pending),
+      redis.zrange(keys.pending, 0, 0, "WITHSCORES"),
+    ]);
+    const calls = fake.calls.length - seenCalls;
+    const notes = fake.notes.slice(seenNotes);
+    seenCalls += calls;
+    seenNotes += notes.length;
+    const ids = notes.flatMap((n) => {
+      const m = /shiploop-qualification: (\S+)/.exec(n.properties.hs_note_body ?? "")?.[1];
+      return m ? [m] : [];
+    });
+    const qids = ids.map((m) => Buffer.from(m.slice(4), "base64url").toString());
+    const raw = qids.length > 0 ? await redis.hmget(keys.qualifications, ...qids) : [];
+    const lat = notes
+      .map((n, i) => {
+        const json = raw[i];
+        return json ? n.at - (JSON.parse(json) as { receivedAt: number }).receivedAt : 0;
+      })
+      .sort((a, b) => a - b);
+    const oldestAge = oldest[1] ? now - Number(oldest[1]) : 0;
+    return `stream ${streamLen}, pending ${pendingLen} (oldest ${oldestAge} ms), ${calls} CRM requests, ${notes.length} notes (p50 ${quantile(lat, 0.5)}, p99 ${quantile(lat, 0.99)} ms)`;
+  };
   const rand = random(42);
   const users = new Set<number>();
   let sent = 0;
@@ -150,14 +180,15 @@ async function main(): Promise<void> {
       if (Date.now() - lastReport >= 10_000) {
         lastReport = Date.now();
         const seconds = (lastReport - started) / 1000;
-        process.stdout.write(
-          `  ${seconds.toFixed(0)} s: ${sent} sent (${(accepted / seconds).toFixed(0)}/s accepted), ${inflight} in flight\n`,
+        const line = `  ${seconds.toFixed(0)} s: ${sent} sent (${(accepted / seconds).toFixed(0)}/s accepted), ${inflight} in flight`;
+        stageLine(lastReport).then(
+          (stages) => process.stdout.write(`${line}; ${stages}\n`),
+          () => process.stdout.write(`${line}\n`),
         );
       }
     }, TICK_MS);
   });
   const sendSeconds = (Date.now() - started) / 1000;
-  const keys = pqlKeys(prefix);
   await waitFor(
     "the intake to drain",
     async () => ((await redis.xlen(keys.stream)) === 0 ? true : undefined),
@@ -198,6 +229,13 @@ async function main(): Promise<void> {
   );
   console.log(
     `HubSpot requests        ${requests} (${throttled} answered 429) for ${fake.contacts.size} contacts`,
+  );
+  const upserts = fake.calls.filter((c) => c.path.endsWith("/contacts/batch/upsert"));
+  const noteBatches = fake.calls.filter((c) => c.path.endsWith("/notes/batch/create"));
+  const inputs = (c: { body: unknown }) => (c.body as { inputs?: unknown[] }).inputs?.length ?? 0;
+  const sum = (cs: { body: unknown }[]) => cs.reduce((n, c) => n + inputs(c), 0);
+  console.log(
+    `per flush               ${(sum(upserts) / upserts.length).toFixed(1)} contacts per upsert (max ${Math.max(...upserts.map(inputs))}), ${(sum(noteBatches) / noteBatches.length).toFixed(1)} notes per batch (max ${Math.max(...noteBatches.map(inputs))}); ${upserts.length} upserts, ${noteBatches.length} note batches`,
   );
   console.log(
     `receipt → CRM note      p50 ${quantile(latencies, 0.5)} ms, p95 ${quantile(latencies, 0.95)} ms, p99 ${quantile(latencies, 0.99)} ms, max ${latencies.at(-1)} ms`,

@@ -43,7 +43,12 @@ export class CrmQueue {
 }
 
 export interface CrmWorkerOptions {
-  /** Flush jobs per second: each makes ≤ 3 HubSpot requests, so 3/s stays under 100 per 10 s. */
+  /**
+   * Flush jobs per window. A flush makes 2 HubSpot requests (one upsert of ≤ 100 contacts, one
+   * batch of ≤ 100 notes), so one per 250 ms is 80 requests per 10 s, under HubSpot's 100. Spread
+   * evenly rather than 3 back to back per second: a qualification then waits ≤ 250 ms for the
+   * limiter instead of up to a second.
+   */
   limiter?: { max: number; duration: number };
   lockMs?: number;
   /** True while Redis is unreachable: connection errors are then already reported. */
@@ -86,7 +91,7 @@ export function startCrmWorker(
       connection: connection.duplicate(),
       prefix: pqlQueuePrefix(prefix),
       concurrency: 1,
-      limiter: options.limiter ?? { max: 3, duration: 1_000 },
+      limiter: options.limiter ?? { max: 1, duration: 250 },
       lockDuration: options.lockMs ?? 30_000,
     },
   );

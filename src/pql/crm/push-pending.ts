@@ -19,8 +19,9 @@ import {
   type Refusal,
 } from "./pql-crm.js";
 
-/** HubSpot's batch limit. */
+/** HubSpot's batch limits. */
 const MAX_CONTACTS = 100;
+const MAX_NOTES = 100;
 
 export interface PushDeps {
   redis: Redis;
@@ -30,7 +31,10 @@ export interface PushDeps {
   /** Rule id → title, for the note and `pql_reason`. */
   titles: ReadonlyMap<string, string>;
   logger: Logger;
-  /** Qualifications per flush (HubSpot batches take ≤ 100 inputs). */
+  /**
+   * Qualifications per flush (default 100, HubSpot's batch limit for notes; contacts are capped
+   * at 100 as well, so a flush is one upsert and one note batch whatever its size).
+   */
   batchSize?: number;
   /** Test hook: runs between the contact upsert and the note, like a crash would interrupt. */
   afterUpsert?: (ids: readonly string[]) => Promise<void>;
@@ -54,21 +58,23 @@ export interface PushSummary {
 export async function pushPending(deps: PushDeps): Promise<PushSummary> {
   const { redis, keys } = deps;
   const now = deps.now ?? Date.now;
-  const ids = await redis.zrange(keys.pending, 0, (deps.batchSize ?? 50) - 1);
+  const ids = await redis.zrange(keys.pending, 0, (deps.batchSize ?? MAX_NOTES) - 1);
   if (ids.length === 0) return { pushed: 0, failed: 0, remaining: 0 };
   const raw = await redis.hmget(keys.qualifications, ...ids);
   const quals: Qualification[] = [];
   const failures: PushFailure[] = [];
-  let contacts = 0;
+  const contacts = new Set<string>();
   ids.forEach((id, i) => {
     const json = raw[i];
     const q = json ? parseQualification(json) : undefined;
     // HubSpot takes ≤ 100 contacts per upsert: stop the batch before an account rule's
-    // contributors would push it over (the rest waits for the next flush).
-    if (q && quals.length > 0 && contacts + usersOf(q).length > MAX_CONTACTS) return;
+    // contributors would push it over (the rest waits for the next flush). A user already in
+    // the batch (another rule, a fellow contributor) is the same input and costs nothing.
+    const added = q ? usersOf(q).filter((u) => !contacts.has(u)) : [];
+    if (q && quals.length > 0 && contacts.size + added.length > MAX_CONTACTS) return;
     if (q) {
       quals.push(q);
-      contacts += usersOf(q).length;
+      for (const u of added) contacts.add(u);
     } else
       failures.push({
         qualificationId: id,

@@ -46,6 +46,8 @@ export class FakeHubSpot {
   readonly unmatched: string[] = [];
   private readonly injected: Injected[] = [];
   private readonly poisoned = new Set<string>();
+  /** Ids of `contacts`, kept as they are created: a note batch checks its associations here. */
+  private readonly contactIds = new Set<string>();
   private windowStart = 0;
   private windowCount = 0;
   private nextId = 1000;
@@ -247,6 +249,7 @@ export class FakeHubSpot {
       const contact = existing ?? { id: String(this.nextId++), properties: {} };
       contact.properties = { ...contact.properties, ...input.properties, email };
       this.contacts.set(email, contact);
+      this.contactIds.add(contact.id);
       results.push({
         id: contact.id,
         properties: contact.properties,
@@ -278,7 +281,6 @@ export class FakeHubSpot {
         types?: { associationCategory?: string; associationTypeId?: number }[];
       }[];
     };
-    const knownIds = new Set([...this.contacts.values()].map((c) => c.id));
     for (const input of inputs as NoteIn[]) {
       if (!input.properties?.hs_timestamp) return send(400, validation("hs_timestamp is required"));
       for (const a of input.associations ?? []) {
@@ -286,7 +288,7 @@ export class FakeHubSpot {
         if (type?.associationCategory !== "HUBSPOT_DEFINED" || type.associationTypeId !== 202) {
           return send(400, validation("note → contact associations need HUBSPOT_DEFINED type 202"));
         }
-        if (!a.to?.id || !knownIds.has(a.to.id))
+        if (!a.to?.id || !this.contactIds.has(a.to.id))
           return send(400, validation(`contact ${a.to?.id} does not exist`));
       }
     }
