@@ -18,8 +18,9 @@ export async function removePrefix(redis: Redis, prefix: string): Promise<void> 
   const pattern = `${hashTaggedPrefix(prefix).replace(/[{}[\]*?]/g, "\\$&")}*`;
   let cursor = "0";
   do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 500);
-    if (keys.length > 0) await redis.del(...keys);
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 5_000);
+    // UNLINK frees memory in the background: a bench's million keys go in seconds, not minutes.
+    if (keys.length > 0) await redis.unlink(...keys);
     cursor = next;
   } while (cursor !== "0");
 }
