@@ -4,13 +4,11 @@ import type {
   EventCounts,
   FunnelSnapshot,
 } from "../domain/funnel-snapshot.js";
-import { FUNNEL_STAGES, type FunnelStage } from "../domain/funnel-stage.js";
 import { DAY_MS, isoWeekLabel, WEEK_MS } from "./cohort-week.js";
 import type { DiagnoseSettings } from "./diagnose-settings.js";
+import { judgeStages, poolHeadlines } from "./judge-funnel.js";
 import { computeNrr, type MrrPoint } from "./nrr.js";
 import { quantileSorted } from "./quantile.js";
-import { type Headlines, readStages } from "./stage-readings.js";
-import { stageWeightsFromGaps, weakestStage } from "./stage-weights.js";
 
 /** One signed-up user, reduced to the moments the metrics need (epoch ms; `null` = never). */
 export interface UserFacts {
@@ -56,40 +54,14 @@ export function summarizeFunnel(input: {
   const recentActivation = activationDone.slice(-s.recentCohorts);
   const recentConversion = conversionDone.slice(-s.recentCohorts);
 
-  const sum = (list: Cohort[], pick: (m: CohortMetrics) => number) =>
-    list.reduce((acc, c) => acc + pick(c.metrics), 0);
-  const share = (num: number, den: number) => (den > 0 ? num / den : null);
   const ttv = recentActivation.flatMap((c) => c.ttvMinutes).sort((a, b) => a - b);
   const nrr = computeNrr(input.accounts, asOf, s.nrrDays);
-
-  const headlines: Headlines = {
-    ttvMedianMinutes: quantileSorted(ttv, 0.5),
-    activationRate: share(
-      sum(recentActivation, (m) => m.activated),
-      sum(recentActivation, (m) => m.signups),
-    ),
-    pqlConversion: share(
-      sum(recentConversion, (m) => m.pqlsConverted),
-      sum(recentConversion, (m) => m.pqls),
-    ),
-    freeToPaid: share(
-      sum(recentConversion, (m) => m.paid),
-      sum(recentConversion, (m) => m.signups),
-    ),
-    nrr: nrr.annualized,
-    samples: {
-      ttv: ttv.length,
-      activation: sum(recentActivation, (m) => m.signups),
-      pql: sum(recentConversion, (m) => m.pqls),
-      monetization: sum(recentConversion, (m) => m.signups),
-      retention: nrr.accounts,
-    },
-  };
-  const stages = readStages(headlines, s);
-  const gaps = Object.fromEntries(FUNNEL_STAGES.map((st) => [st, stages[st].gap])) as Record<
-    FunnelStage,
-    number | null
-  >;
+  const headlines = poolHeadlines({
+    recentActivation: recentActivation.map((c) => c.metrics),
+    recentConversion: recentConversion.map((c) => c.metrics),
+    ttv: { medianMinutes: quantileSorted(ttv, 0.5), sample: ttv.length },
+    nrr,
+  });
 
   return {
     asOf: asOf === null ? null : new Date(asOf).toISOString(),
@@ -103,9 +75,7 @@ export function summarizeFunnel(input: {
     },
     activationTrend: trendOf(activationDone),
     nrr,
-    stages,
-    weakestStage: weakestStage(gaps),
-    stageWeights: stageWeightsFromGaps(gaps, s.weightFloor),
+    ...judgeStages(headlines, s),
     events: input.events,
   };
 }

@@ -1,8 +1,7 @@
 import type { FunnelSnapshot } from "../domain/funnel-snapshot.js";
 import { FUNNEL_STAGES, type FunnelStage } from "../domain/funnel-stage.js";
 import type { DiagnoseSettings } from "./diagnose-settings.js";
-import { readStages } from "./stage-readings.js";
-import { stageWeightsFromGaps, weakestStage } from "./stage-weights.js";
+import { judgeStages } from "./judge-funnel.js";
 
 /** Fewer routed leads than this say too little to replace the events' own PQL reading. */
 export const MIN_ROUTED_LEADS = 30;
@@ -26,7 +25,7 @@ export function withRoutedPql(
 ): FunnelSnapshot {
   if (leads.qualified < MIN_ROUTED_LEADS) return snapshot;
   const value = (stage: FunnelStage) => snapshot.stages[stage].value;
-  const stages = readStages(
+  const judged = judgeStages(
     {
       ttvMedianMinutes: value("ttv"),
       activationRate: value("activation"),
@@ -43,14 +42,5 @@ export function withRoutedPql(
     },
     settings,
   );
-  const gaps = Object.fromEntries(FUNNEL_STAGES.map((s) => [s, stages[s].gap])) as Record<
-    FunnelStage,
-    number | null
-  >;
-  return {
-    ...snapshot,
-    stages,
-    weakestStage: weakestStage(gaps),
-    stageWeights: stageWeightsFromGaps(gaps, settings.weightFloor),
-  };
+  return { ...snapshot, ...judged };
 }

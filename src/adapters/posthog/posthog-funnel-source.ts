@@ -1,8 +1,7 @@
 import type { EventNames } from "../../config/event-names.js";
 import { isoWeekLabel, WEEK_MS } from "../../diagnose/cohort-week.js";
 import type { DiagnoseSettings } from "../../diagnose/diagnose-settings.js";
-import { type Headlines, readStages } from "../../diagnose/stage-readings.js";
-import { stageWeightsFromGaps, weakestStage } from "../../diagnose/stage-weights.js";
+import { judgeStages, poolHeadlines } from "../../diagnose/judge-funnel.js";
 import { trendOf } from "../../diagnose/summarize-funnel.js";
 import { PermanentError } from "../../domain/errors.js";
 import type {
@@ -11,7 +10,6 @@ import type {
   FunnelSnapshot,
   NrrReading,
 } from "../../domain/funnel-snapshot.js";
-import { FUNNEL_STAGES, type FunnelStage } from "../../domain/funnel-stage.js";
 import {
   activationByCohortQuery,
   freeToPaidByCohortQuery,
@@ -93,38 +91,16 @@ export async function diagnoseInPostHog(
   ]);
   const nrr = nrrReading(period, nrrRow);
 
-  const sum = (list: CohortMetrics[], pick: (m: CohortMetrics) => number) =>
-    list.reduce((acc, m) => acc + pick(m), 0);
-  const share = (num: number, den: number) => (den > 0 ? num / den : null);
   const ttvSample = ttv ? count(ttv.users) : 0;
-  const headlines: Headlines = {
-    ttvMedianMinutes: ttvSample > 0 && ttv ? nullableNumber(ttv.ttv_median_minutes) : null,
-    activationRate: share(
-      sum(recentActivation, (m) => m.activated),
-      sum(recentActivation, (m) => m.signups),
-    ),
-    pqlConversion: share(
-      sum(recentConversion, (m) => m.pqlsConverted),
-      sum(recentConversion, (m) => m.pqls),
-    ),
-    freeToPaid: share(
-      sum(recentConversion, (m) => m.paid),
-      sum(recentConversion, (m) => m.signups),
-    ),
-    nrr: nrr.annualized,
-    samples: {
-      ttv: ttvSample,
-      activation: sum(recentActivation, (m) => m.signups),
-      pql: sum(recentConversion, (m) => m.pqls),
-      monetization: sum(recentConversion, (m) => m.signups),
-      retention: nrr.accounts,
+  const headlines = poolHeadlines({
+    recentActivation,
+    recentConversion,
+    ttv: {
+      medianMinutes: ttvSample > 0 && ttv ? nullableNumber(ttv.ttv_median_minutes) : null,
+      sample: ttvSample,
     },
-  };
-  const stages = readStages(headlines, s);
-  const gaps = Object.fromEntries(FUNNEL_STAGES.map((st) => [st, stages[st].gap])) as Record<
-    FunnelStage,
-    number | null
-  >;
+    nrr,
+  });
   const badMrr = count(overview.bad_mrr);
   const events: EventCounts = {
     read,
@@ -146,9 +122,7 @@ export async function diagnoseInPostHog(
     },
     activationTrend: trendOf(activationDone.map((metrics) => ({ metrics }))),
     nrr,
-    stages,
-    weakestStage: weakestStage(gaps),
-    stageWeights: stageWeightsFromGaps(gaps, s.weightFloor),
+    ...judgeStages(headlines, s),
     events,
   };
 }
