@@ -28,25 +28,9 @@ export function computeNrr(
   for (const points of accounts.values()) {
     for (const p of points) if (p.time < firstRevenue) firstRevenue = p.time;
   }
-  const empty: NrrReading = {
-    value: null,
-    annualized: null,
-    periodDays: 0,
-    startsAt: null,
-    endsAt: null,
-    accounts: 0,
-    startMrr: 0,
-    endMrr: 0,
-    expansion: 0,
-    contraction: 0,
-    churned: 0,
-  };
-  if (asOf === null || !Number.isFinite(firstRevenue) || asOf <= firstRevenue) return empty;
-
-  const historyDays = (asOf - firstRevenue) / DAY_MS;
-  const periodDays = Math.min(nrrDays, Math.floor(historyDays / 2));
-  if (periodDays < 1) return { ...empty, periodDays };
-  const start = asOf - periodDays * DAY_MS;
+  const period = nrrPeriod(Number.isFinite(firstRevenue) ? firstRevenue : null, asOf, nrrDays);
+  if (period.kind === "none") return emptyNrr(period.periodDays);
+  const { periodDays, startMs: start, endMs: end } = period;
 
   let startMrr = 0;
   let endMrr = 0;
@@ -58,7 +42,7 @@ export function computeNrr(
     points.sort((a, b) => a.time - b.time);
     const atStart = levelAt(points, start);
     if (atStart <= 0) continue;
-    const atEnd = levelAt(points, asOf);
+    const atEnd = levelAt(points, end);
     base += 1;
     startMrr += atStart;
     endMrr += atEnd;
@@ -72,7 +56,7 @@ export function computeNrr(
     annualized: value === null ? null : value ** (365 / periodDays),
     periodDays,
     startsAt: new Date(start).toISOString(),
-    endsAt: new Date(asOf).toISOString(),
+    endsAt: new Date(end).toISOString(),
     accounts: base,
     startMrr,
     endMrr,
@@ -89,4 +73,40 @@ function levelAt(sortedPoints: readonly MrrPoint[], time: number): number {
     level = p.mrr;
   }
   return level;
+}
+
+export type NrrPeriod =
+  | { kind: "none"; periodDays: number }
+  | { kind: "measured"; periodDays: number; startMs: number; endMs: number };
+
+/**
+ * The window NRR is measured over: `nrrDays` ending at `asOf`, shortened to half the revenue
+ * history when that is shorter (so every account had time to be in it at the start).
+ */
+export function nrrPeriod(
+  firstRevenue: number | null,
+  asOf: number | null,
+  nrrDays: number,
+): NrrPeriod {
+  if (asOf === null || firstRevenue === null || asOf <= firstRevenue)
+    return { kind: "none", periodDays: 0 };
+  const periodDays = Math.min(nrrDays, Math.floor((asOf - firstRevenue) / DAY_MS / 2));
+  if (periodDays < 1) return { kind: "none", periodDays };
+  return { kind: "measured", periodDays, startMs: asOf - periodDays * DAY_MS, endMs: asOf };
+}
+
+export function emptyNrr(periodDays: number): NrrReading {
+  return {
+    value: null,
+    annualized: null,
+    periodDays,
+    startsAt: null,
+    endsAt: null,
+    accounts: 0,
+    startMrr: 0,
+    endMrr: 0,
+    expansion: 0,
+    contraction: 0,
+    churned: 0,
+  };
 }

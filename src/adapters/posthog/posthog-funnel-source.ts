@@ -2,6 +2,7 @@ import type { EventNames } from "../../config/event-names.js";
 import { isoWeekLabel, WEEK_MS } from "../../diagnose/cohort-week.js";
 import type { DiagnoseSettings } from "../../diagnose/diagnose-settings.js";
 import { judgeStages, poolHeadlines } from "../../diagnose/judge-funnel.js";
+import { emptyNrr, type NrrPeriod, nrrPeriod } from "../../diagnose/nrr.js";
 import { trendOf } from "../../diagnose/summarize-funnel.js";
 import { PermanentError } from "../../domain/errors.js";
 import type {
@@ -169,38 +170,8 @@ function mergeCohorts(
     .sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
 }
 
-type NrrPeriod =
-  | { kind: "none"; periodDays: number }
-  | { kind: "measured"; periodDays: number; startMs: number; endMs: number };
-
-/**
- * The NRR period as computeNrr (nrr.ts) chooses it: `nrrDays`, shortened to half the revenue
- * history when that is shorter, ending at `asOf`; none without revenue before `asOf`.
- */
-function nrrPeriod(firstRevenue: number | null, asOf: number | null, nrrDays: number): NrrPeriod {
-  if (asOf === null || firstRevenue === null || asOf <= firstRevenue) {
-    return { kind: "none", periodDays: 0 };
-  }
-  const periodDays = Math.min(nrrDays, Math.floor((asOf - firstRevenue) / DAY_MS / 2));
-  if (periodDays < 1) return { kind: "none", periodDays };
-  return { kind: "measured", periodDays, startMs: asOf - periodDays * DAY_MS, endMs: asOf };
-}
-
 function nrrReading(period: NrrPeriod, row: Row | undefined): NrrReading {
-  const empty: NrrReading = {
-    value: null,
-    annualized: null,
-    periodDays: period.periodDays,
-    startsAt: null,
-    endsAt: null,
-    accounts: 0,
-    startMrr: 0,
-    endMrr: 0,
-    expansion: 0,
-    contraction: 0,
-    churned: 0,
-  };
-  if (period.kind === "none") return empty;
+  if (period.kind === "none") return emptyNrr(period.periodDays);
   const accounts = count(row?.accounts);
   const startMrr = amount(row?.start_mrr);
   const endMrr = amount(row?.end_mrr);
