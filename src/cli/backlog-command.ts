@@ -3,8 +3,7 @@ import { readBacklogDir } from "../adapters/files/read-backlog-dir.js";
 import { diagnoseEventsFile } from "../adapters/files/read-events-file.js";
 import { formatBacklogError } from "../backlog/backlog-error.js";
 import { formatRanking } from "../backlog/format-ranking.js";
-import { computePriors } from "../backlog/learn-priors.js";
-import { scoreBacklog } from "../backlog/score-backlog.js";
+import { rankBacklog } from "../backlog/rank-backlog.js";
 import { validateBacklog } from "../backlog/validate-backlog.js";
 import type { Config } from "../config/config.js";
 import type { DiagnoseSettings } from "../diagnose/diagnose-settings.js";
@@ -66,10 +65,9 @@ export function registerBacklog(program: Command, deps: BacklogDeps): void {
             "note: live state unknown; no item is excluded for a live surface, a past run or a block\n",
           );
         }
-        const scored = scoreBacklog(backlog.items, {
-          stageWeights: snapshot?.stageWeights ?? { ...EQUAL_STAGE_WEIGHTS },
-          ...(snapshot ? { snapshot } : {}),
-          priors: computePriors(observations),
+        const scored = rankBacklog(backlog.items, {
+          snapshot,
+          observations,
           liveSurfaces: live?.liveSurfaces ?? new Set(),
           shippedIds: live?.shippedIds ?? new Set(),
           blockedIds: live?.blockedIds ?? new Set(),

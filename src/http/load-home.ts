@@ -3,7 +3,7 @@ import { isoWeekOf } from "../domain/iso-week.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { CycleQueue } from "../queue/cycle-queue.js";
 import { type TimelinePoint, verdictTimeline } from "../render/verdict-timeline.js";
-import type { Ranking } from "./load-ranking.js";
+import type { Ranking } from "../runtime/load-ranking.js";
 
 export interface HomeView {
   week: string;

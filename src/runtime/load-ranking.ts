@@ -1,11 +1,10 @@
 import { readBacklogDir } from "../adapters/files/read-backlog-dir.js";
-import { computePriors } from "../backlog/learn-priors.js";
-import { type ScoredItem, scoreBacklog } from "../backlog/score-backlog.js";
+import { rankBacklog } from "../backlog/rank-backlog.js";
+import type { ScoredItem } from "../backlog/score-backlog.js";
 import { validateBacklog } from "../backlog/validate-backlog.js";
-import { EQUAL_STAGE_WEIGHTS } from "../diagnose/stage-weights.js";
 import type { Ledger } from "../ledger/ledger.js";
-import type { FunnelSource } from "../runtime/backlog-planner.js";
-import { eligibilityFromLedger } from "../runtime/eligibility.js";
+import type { FunnelSource } from "./backlog-planner.js";
+import { eligibilityFromLedger } from "./eligibility.js";
 
 export interface Ranking {
   items: ScoredItem[];
@@ -31,12 +30,7 @@ export async function loadRanking(
     ledger.listObservations(),
     eligibilityFromLedger(ledger, backlog.items),
   ]);
-  const items = scoreBacklog(backlog.items, {
-    stageWeights: snapshot?.stageWeights ?? { ...EQUAL_STAGE_WEIGHTS },
-    ...(snapshot ? { snapshot } : {}),
-    priors: computePriors(observations),
-    ...eligibility,
-  });
+  const items = rankBacklog(backlog.items, { snapshot, observations, ...eligibility });
   return {
     items,
     invalidFiles: new Set(backlog.errors.map((e) => e.file)).size,
