@@ -16,7 +16,7 @@ import { loadExperiment } from "./ship.js";
  * stay valid however often we peek; it never ships early.
  */
 export async function processCheck(ctx: CycleContext, data: JobPayload<"check">): Promise<string> {
-  let experiment = await loadExperiment(ctx, data.experimentId);
+  const experiment = await loadExperiment(ctx, data.experimentId);
   if (experiment.status !== "measuring") return `not measuring (${experiment.status})`;
   const log = ctx.logger.child({ day: data.day });
   const now = ctx.now();
@@ -32,12 +32,7 @@ export async function processCheck(ctx: CycleContext, data: JobPayload<"check">)
     srmPValue: judgement.srm.pValue,
     action: early.rollback ? "rollback" : "continue",
   };
-  if (!experiment.checks.some((c) => c.day === data.day)) {
-    experiment = await ctx.ledger.saveExperiment({
-      ...experiment,
-      checks: [...experiment.checks, check],
-    });
-  }
+  await ctx.ledger.recordCheck(experiment.id, check);
   if (!early.rollback) {
     log.info({ lift: check.relativeLift, users: check.users }, "daily check: continue");
     return "continue";

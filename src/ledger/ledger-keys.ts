@@ -12,6 +12,11 @@ export function ledgerKeys(prefix: string) {
   return {
     base,
     experiment: (id: string) => `${base}:experiment:${id}`,
+    /**
+     * hash day → JSON DailyCheck. Kept beside the record, not in it, so a daily check never
+     * races the verdict for the record's version.
+     */
+    checks: (id: string) => `${base}:experiment-checks:${id}`,
     /** zset experiment id → created at (ms), for listing. */
     experiments: `${base}:experiments`,
     /** hash surface → id of its live experiment: at most one per surface. */

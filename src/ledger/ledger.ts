@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { TransientError } from "../domain/errors.js";
-import type { ExperimentRecord, WeekRecord } from "../domain/experiment.js";
+import type { DailyCheck, ExperimentRecord, WeekRecord } from "../domain/experiment.js";
 import type { VerdictObservation } from "../domain/verdict-observation.js";
 import { type LedgerKeys, ledgerKeys } from "./ledger-keys.js";
 import { CREATE_EXPERIMENT, UPDATE_EXPERIMENT } from "./lua-scripts.js";
@@ -26,15 +26,23 @@ export class Ledger {
 
   constructor(redis: Redis, prefix: string) {
     this.keys = ledgerKeys(prefix);
-    redis.defineCommand("shiploopCreateExperiment", { numberOfKeys: 4, lua: CREATE_EXPERIMENT });
-    redis.defineCommand("shiploopUpdateExperiment", { numberOfKeys: 3, lua: UPDATE_EXPERIMENT });
+    redis.defineCommand("shiploopCreateExperiment", { numberOfKeys: 5, lua: CREATE_EXPERIMENT });
+    redis.defineCommand("shiploopUpdateExperiment", { numberOfKeys: 4, lua: UPDATE_EXPERIMENT });
     this.redis = redis as Redis & LedgerCommands;
   }
 
   async getExperiment(id: string): Promise<ExperimentRecord | undefined> {
-    const [json, version] = await this.redis.hmget(this.keys.experiment(id), "json", "version");
-    if (!json) return undefined;
-    return { ...(JSON.parse(json) as ExperimentRecord), version: Number(version) };
+    return (await this.getMany([id]))[0];
+  }
+
+  /**
+   * Stores the daily check of `day` unless that day already has one; returns whether it was new.
+   * It does not touch the record's version, so it never conflicts with a verdict being written.
+   */
+  async recordCheck(id: string, check: DailyCheck): Promise<boolean> {
+    return (
+      (await this.redis.hsetnx(this.keys.checks(id), String(check.day), serialize(check))) === 1
+    );
   }
 
   /** Creates the record, claims its surface and stores its week (naming it) in one step. */
@@ -48,11 +56,13 @@ export class Ledger {
       this.keys.experiments,
       this.keys.liveSurfaces,
       this.keys.week(week.week),
+      this.keys.checks(record.id),
       record.id,
-      serialize({ ...record, version: 1 }),
+      serializeRecord({ ...record, version: 1 }),
       record.item.surface,
       now.getTime(),
       serialize({ ...week, experimentId: record.id }),
+      ...checkArgs(record.checks),
     );
     if (code === -1) return { outcome: "surface-busy", owner };
     if (code === 1) return { outcome: "created", record: { ...record, version: 1 } };
@@ -77,12 +87,14 @@ export class Ledger {
       this.keys.experiment(next.id),
       this.keys.liveSurfaces,
       this.keys.verdicts,
+      this.keys.checks(next.id),
       next.id,
       next.version,
-      serialize({ ...next, version: next.version + 1 }),
+      serializeRecord({ ...next, version: next.version + 1 }),
       next.item.surface,
       options.releaseSurface ? "1" : "0",
       options.verdictAt ? options.verdictAt.getTime() : "",
+      ...checkArgs(next.checks),
     );
     if (version === 0) {
       throw new TransientError(
@@ -142,13 +154,20 @@ export class Ledger {
   private async getMany(ids: string[]): Promise<ExperimentRecord[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.keys.experiment(id), "json", "version");
+    for (const id of ids) {
+      pipeline.hmget(this.keys.experiment(id), "json", "version");
+      pipeline.hvals(this.keys.checks(id));
+    }
     const rows = (await pipeline.exec()) ?? [];
     const records: ExperimentRecord[] = [];
-    for (const [error, row] of rows) {
+    for (let i = 0; i < rows.length; i += 2) {
+      const [recordError, row] = rows[i] ?? [];
       const [json, version] = (row ?? []) as [string | null, string | null];
-      if (!error && json)
-        records.push({ ...(JSON.parse(json) as ExperimentRecord), version: Number(version) });
+      if (recordError || !json) continue;
+      const checks = ((rows[i + 1]?.[1] ?? []) as string[])
+        .map((text) => JSON.parse(text) as DailyCheck)
+        .sort((a, b) => a.day - b.day);
+      records.push({ ...(JSON.parse(json) as ExperimentRecord), checks, version: Number(version) });
     }
     return records;
   }
@@ -156,4 +175,13 @@ export class Ledger {
 
 function serialize(value: unknown): string {
   return JSON.stringify(value);
+}
+
+/** The record without its checks, which live in their own hash. */
+function serializeRecord({ checks: _checks, ...rest }: ExperimentRecord): string {
+  return serialize(rest);
+}
+
+function checkArgs(checks: DailyCheck[]): string[] {
+  return checks.flatMap((check) => [String(check.day), serialize(check)]);
 }

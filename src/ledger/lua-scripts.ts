@@ -4,11 +4,19 @@
  */
 
 /**
+ * Daily checks a record carries are added to its checks hash (day → JSON) from ARGV[first]
+ * on, in pairs; a day already recorded keeps its first check.
+ */
+const ADD_CHECKS = (checksKey: string, first: number) => `
+for i = ${first}, #ARGV, 2 do redis.call('HSETNX', ${checksKey}, ARGV[i], ARGV[i + 1]) end
+`;
+
+/**
  * Creates an experiment, claims its surface and names it as its week's experiment, unless the
  * surface already has a live experiment. So there is no moment in which a crash leaves an
  * experiment that its week does not know about.
- * KEYS: experiment, experiments zset, live-surfaces hash, week.
- * ARGV: id, json, surface, createdAtMs, week json.
+ * KEYS: experiment, experiments zset, live-surfaces hash, week, checks hash.
+ * ARGV: id, json, surface, createdAtMs, week json, then day/check pairs.
  * Returns {1} created, {0} exists already, {-1, owner} surface busy.
  */
 export const CREATE_EXPERIMENT = `
@@ -19,13 +27,15 @@ redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', 1)
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 redis.call('SET', KEYS[4], ARGV[5])
+${ADD_CHECKS("KEYS[5]", 6)}
 return {1, ''}
 `;
 
 /**
  * Replaces an experiment record if nobody changed it since it was read.
- * KEYS: experiment, live-surfaces hash, verdicts zset.
- * ARGV: id, expected version, json, surface, release ('1' frees the surface), verdictAtMs ('' for none).
+ * KEYS: experiment, live-surfaces hash, verdicts zset, checks hash.
+ * ARGV: id, expected version, json, surface, release ('1' frees the surface), verdictAtMs ('' for none),
+ * then day/check pairs.
  * Returns the new version, or 0 on a version conflict.
  */
 export const UPDATE_EXPERIMENT = `
@@ -36,5 +46,6 @@ if ARGV[5] == '1' and redis.call('HGET', KEYS[2], ARGV[4]) == ARGV[1] then
   redis.call('HDEL', KEYS[2], ARGV[4])
 end
 if ARGV[6] ~= '' then redis.call('ZADD', KEYS[3], ARGV[6], ARGV[1]) end
+${ADD_CHECKS("KEYS[4]", 7)}
 return version + 1
 `;

@@ -70,6 +70,55 @@ describe("ledger", () => {
     expect((await l.listDecided()).map((e) => e.id)).toEqual(["2026-W49--a"]);
   });
 
+  it("records daily checks beside the record: the verdict's save never conflicts with them", async () => {
+    const l = ledger();
+    const created = await l.createExperiment(record("a", "pricing"), week, now);
+    if (created.outcome !== "created") throw new Error("setup");
+    const check = (day: number, users: number) => ({
+      day,
+      at: now.toISOString(),
+      users,
+      relativeLift: 0.01,
+      ci: [-0.02, 0.04] as [number, number],
+      srmPValue: 0.5,
+      action: "continue" as const,
+    });
+    expect(await l.recordCheck(created.record.id, check(2, 200))).toBe(true);
+    expect(await l.recordCheck(created.record.id, check(1, 100))).toBe(true);
+    expect(await l.recordCheck(created.record.id, check(2, 999))).toBe(false);
+    // The verdict read the record before the checks landed; its save still goes through.
+    const decided = await l.saveExperiment({ ...created.record, status: "decided" });
+    expect(decided.version).toBe(2);
+    const stored = await l.getExperiment(created.record.id);
+    expect(stored?.status).toBe("decided");
+    expect(stored?.checks.map((c) => [c.day, c.users])).toEqual([
+      [1, 100],
+      [2, 200],
+    ]);
+  });
+
+  it("keeps checks a record carries when it is created or saved", async () => {
+    const l = ledger();
+    const seeded = {
+      ...record("a", "pricing"),
+      checks: [
+        {
+          day: 1,
+          at: now.toISOString(),
+          users: 10,
+          relativeLift: 0,
+          ci: [-1, 1] as [number, number],
+          srmPValue: 1,
+          action: "continue" as const,
+        },
+      ],
+    };
+    const created = await l.createExperiment(seeded, week, now);
+    if (created.outcome !== "created") throw new Error("setup");
+    await l.saveExperiment({ ...created.record, checks: [] });
+    expect((await l.listExperiments())[0]?.checks.map((c) => c.users)).toEqual([10]);
+  });
+
   it("keeps one observation per item however often it is recorded", async () => {
     const l = ledger();
     const observation = {
