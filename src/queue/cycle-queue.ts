@@ -8,10 +8,12 @@ import {
   jobIds,
   SCHEDULER_ID,
 } from "./job-payloads.js";
+import { RETRY_BACKOFF_TYPE } from "./retry-backoff.js";
 
 /**
- * Retries for transient faults (a 5xx, a rate limit, a ledger conflict), with exponential
- * backoff: 2 s, 4 s, … about four minutes in all before a step gives up.
+ * Retries for transient faults (a 5xx, a rate limit), with exponential backoff: 2 s, 4 s, …
+ * about four minutes in all before a step gives up. A ledger conflict is retried at once
+ * (see `retry-backoff.ts`).
  */
 export const DEFAULT_RETRY = { attempts: 8, backoffMs: 2_000 };
 
@@ -42,7 +44,7 @@ export class CycleQueue {
       defaultJobOptions: {
         ...KEEP,
         attempts: retry.attempts,
-        backoff: { type: "exponential", delay: retry.backoffMs },
+        backoff: { type: RETRY_BACKOFF_TYPE, delay: retry.backoffMs },
       },
     });
     this.queue.on("error", onError);

@@ -5,6 +5,7 @@ import { hashTaggedPrefix } from "../ledger/ledger-keys.js";
 import { jobDurations } from "../observability/metrics-registry.js";
 import { dispatchJob } from "./dispatch-job.js";
 import { CYCLE_QUEUE } from "./job-payloads.js";
+import { cycleBackoffStrategy } from "./retry-backoff.js";
 
 /**
  * Runs the cycle's jobs. Any number of workers may share a Redis; BullMQ hands each job to one.
@@ -24,6 +25,7 @@ export function startWorker(
     stalledInterval: Math.max(500, Math.floor(config.lockMs / 2)),
     // A job whose worker died is taken over this many times before it counts as failed.
     maxStalledCount: 3,
+    settings: { backoffStrategy: cycleBackoffStrategy },
   });
   worker.on("completed", (job, result) => {
     observeDuration(job, "ok");
