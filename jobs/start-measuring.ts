@@ -40,5 +40,14 @@ export async function scheduleMeasurement(
   for (let d = 1; d <= DAILY_CHECKS; d++) {
     await ctx.queue.check(experiment.id, d, Math.max(0, start + d * day - now));
   }
-  await ctx.queue.verdict(experiment.id, Math.max(0, due - now));
+  const delayed = experiment.verdictDelayed;
+  if (delayed) {
+    await ctx.queue.verdict(
+      experiment.id,
+      Math.max(0, Date.parse(delayed.retryAt) - now),
+      delayed.rounds,
+    );
+  } else {
+    await ctx.queue.verdict(experiment.id, Math.max(0, due - now));
+  }
 }

@@ -1,11 +1,13 @@
 import { advanceExperiment } from "../src/domain/advance-experiment.js";
 import { verdictsByDecision } from "../src/observability/metrics-registry.js";
+import { type Attempts, errorOutcome } from "../src/queue/error-outcome.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
 import { killPoint } from "../src/queue/kill-point.js";
 import { verdictComment } from "../src/render/verdict-comment.js";
 import { decideVerdict } from "../src/stats/index.js";
 import { applyDecision } from "./apply-decision.js";
 import type { CycleContext } from "./cycle-context.js";
+import { delayVerdict } from "./delay-verdict.js";
 import { guardedWrite } from "./guarded-write.js";
 import { judge, verdictRecord } from "./judge.js";
 import { resumeExperiment } from "./resume.js";
@@ -19,7 +21,19 @@ import { loadExperiment } from "./ship.js";
 export async function processVerdict(
   ctx: CycleContext,
   data: JobPayload<"verdict">,
+  attempts?: Attempts,
 ): Promise<string> {
+  try {
+    return await reachVerdict(ctx, data);
+  } catch (error) {
+    const outcome = errorOutcome(error, attempts);
+    if (outcome.action === "retry") throw error;
+    if (outcome.action === "fail") throw outcome.error;
+    return delayVerdict(ctx, data, outcome.reason);
+  }
+}
+
+async function reachVerdict(ctx: CycleContext, data: JobPayload<"verdict">): Promise<string> {
   let experiment = await loadExperiment(ctx, data.experimentId);
   if (experiment.status !== "measuring") {
     await resumeExperiment(ctx, experiment);
@@ -62,7 +76,13 @@ export async function processVerdict(
     ).experiment;
   }
   await ctx.ledger.saveExperiment(
-    advanceExperiment(experiment, "decided", now, { verdict: record }, decided.rule),
+    advanceExperiment(
+      experiment,
+      "decided",
+      now,
+      { verdict: record, verdictDelayed: undefined },
+      decided.rule,
+    ),
     {
       releaseSurface: true,
       verdictAt: now,

@@ -30,6 +30,7 @@ export function registerStatus(program: Command): void {
               title: e.item.title,
               measuringSince: e.measuringSince ?? null,
               verdictDueAt: e.verdictDueAt ?? null,
+              verdictDelayed: e.verdictDelayed ?? null,
             }));
           return {
             week: isoWeekOf(new Date(), config.tz),
@@ -58,10 +59,14 @@ export function registerStatus(program: Command): void {
             .map(([k, v]) => `${k} ${v}`)
             .join(", ")}`,
           `live            ${status.live.length === 0 ? "none" : ""}`,
-          ...status.live.map(
-            (e) =>
-              `  ${e.id}  ${e.status}  ${e.surface}${e.verdictDueAt ? `  verdict due ${e.verdictDueAt}` : ""}`,
-          ),
+          ...status.live.flatMap((e) => [
+            `  ${e.id}  ${e.status}  ${e.surface}${e.verdictDueAt ? `  verdict due ${e.verdictDueAt}` : ""}`,
+            ...(e.verdictDelayed
+              ? [
+                  `    verdict overdue (${e.verdictDelayed.rounds} failed round(s)): ${e.verdictDelayed.reason}; next try ${e.verdictDelayed.retryAt}`,
+                ]
+              : []),
+          ]),
         ];
         process.stdout.write(`${lines.join("\n")}\n`);
         return 0;

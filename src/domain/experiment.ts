@@ -108,6 +108,16 @@ export interface DailyCheck {
   action: "continue" | "rollback";
 }
 
+export interface VerdictDelay {
+  /** The last failure, e.g. "gave up after 8 attempts: PostHog answered 503". */
+  reason: string;
+  at: string;
+  /** When the next round of attempts starts. */
+  retryAt: string;
+  /** Rounds that failed so far; round N+1 is queued as its own job. */
+  rounds: number;
+}
+
 export interface ExperimentRecord {
   /** `<week>--<item id>`: unique per week and item, and free of `:` so it can be a job id. */
   id: string;
@@ -126,6 +136,8 @@ export interface ExperimentRecord {
   verdictDueAt?: string;
   checks: DailyCheck[];
   verdict?: VerdictRecord;
+  /** Set while the verdict is overdue because its step kept failing; cleared by the verdict. */
+  verdictDelayed?: VerdictDelay;
   blockedReason?: string;
   /** Optimistic-concurrency counter, bumped by every stored change. */
   version: number;

@@ -89,7 +89,8 @@ function verdictSummary(e: ExperimentRecord, v: VerdictRecord): Html {
 
 function pending(e: ExperimentRecord): Html {
   return html`<section class="card" id="verdict"><h2>No verdict yet</h2>
-  <p>${e.status === "blocked" ? `Blocked: ${e.blockedReason ?? "no reason recorded"}` : `Status ${e.status}; verdict due ${formatInstant(e.verdictDueAt)}.`}</p></section>`;
+  <p>${e.status === "blocked" ? `Blocked: ${e.blockedReason ?? "no reason recorded"}` : `Status ${e.status}; verdict due ${formatInstant(e.verdictDueAt)}.`}</p>
+  ${e.verdictDelayed ? html`<p class="overdue">Verdict overdue: ${e.verdictDelayed.reason}. Next try ${formatInstant(e.verdictDelayed.retryAt)}.</p>` : ""}</section>`;
 }
 
 function metricsSection(e: ExperimentRecord, v: VerdictRecord): Html {

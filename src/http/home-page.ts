@@ -61,6 +61,7 @@ function thisWeek(view: HomeView): Html {
     ${fact("ship", e.item.ship.kind)}
     ${fact("measuring since", formatInstant(e.measuringSince))}
     ${fact("verdict due", formatInstant(e.verdictDueAt))}
+    ${e.verdictDelayed ? fact("verdict overdue", `${e.verdictDelayed.reason} (next try ${formatInstant(e.verdictDelayed.retryAt)})`) : ""}
     ${fact("daily checks", String(e.checks.length))}
     ${v ? fact("primary lift", `${formatLift(v.primary.relativeLift)} (${formatInterval(v.primary.ci)})`) : ""}
   </dl>

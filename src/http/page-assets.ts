@@ -34,6 +34,7 @@ td.num, th.num { text-align:right; white-space:nowrap; }
 td.nowrap { white-space:nowrap; }
 tr.ineligible td { color:var(--muted); }
 .why { color:var(--muted); font-size:13px; }
+.overdue { color:var(--bad); font-weight:600; }
 .badge { display:inline-block; padding:1px 9px; border-radius:999px; font-size:13px; font-weight:600; }
 .badge.good { color:var(--good); background:var(--good-bg); }
 .badge.bad { color:var(--bad); background:var(--bad-bg); }

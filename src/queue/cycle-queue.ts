@@ -83,8 +83,12 @@ export class CycleQueue {
     );
   }
 
-  verdict(experimentId: string, delay: number) {
-    return this.add("verdict", { experimentId }, { jobId: jobIds.verdict(experimentId), delay });
+  verdict(experimentId: string, delay: number, round = 0) {
+    return this.add(
+      "verdict",
+      { experimentId, round },
+      { jobId: jobIds.verdict(experimentId, round), delay },
+    );
   }
 
   learn(experimentId: string) {

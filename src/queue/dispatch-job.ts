@@ -6,6 +6,7 @@ import { processKickoff, processTick } from "../../jobs/kickoff.js";
 import { processLearn } from "../../jobs/learn.js";
 import { processShip } from "../../jobs/ship.js";
 import { processVerdict } from "../../jobs/verdict.js";
+import type { Attempts } from "./error-outcome.js";
 import { isJobName, JOB_PAYLOADS, type JobName, type JobPayload } from "./job-payloads.js";
 
 /**
@@ -44,13 +45,16 @@ type Handler<N extends JobName> = (
 const HANDLERS: { [N in JobName]: Handler<N> } = {
   tick: (ctx, _data, job) => processTick(ctx, job),
   kickoff: (ctx, data) => processKickoff(ctx, data),
-  ship: (ctx, data, job) =>
-    processShip(ctx, data, { made: job.attemptsMade, allowed: job.opts.attempts ?? 1 }),
+  ship: (ctx, data, job) => processShip(ctx, data, attemptsOf(job)),
   "await-merge": (ctx, data, job, token) => processAwaitMerge(ctx, job, data, token),
   check: (ctx, data) => processCheck(ctx, data),
-  verdict: (ctx, data) => processVerdict(ctx, data),
+  verdict: (ctx, data, job) => processVerdict(ctx, data, attemptsOf(job)),
   learn: (ctx, data) => processLearn(ctx, data),
 };
+
+function attemptsOf(job: Job): Attempts {
+  return { made: job.attemptsMade, allowed: job.opts.attempts ?? 1 };
+}
 
 /** Every log line of a cycle carries its week and, once there is one, its experiment. */
 function weekAndExperiment(data: Record<string, unknown>): Record<string, string> {

@@ -15,7 +15,8 @@ export const JOB_PAYLOADS = {
   ship: z.object({ experimentId }),
   "await-merge": z.object({ experimentId, polls: z.number().int().min(0).default(0) }),
   check: z.object({ experimentId, day: z.number().int().min(1) }),
-  verdict: z.object({ experimentId }),
+  /** `round` > 0: a later round after every attempt of the previous one failed. */
+  verdict: z.object({ experimentId, round: z.number().int().min(0).default(0) }),
   learn: z.object({ experimentId }),
 } as const;
 
@@ -32,6 +33,6 @@ export const jobIds = {
   ship: (id: string) => `ship-${id}`,
   awaitMerge: (id: string) => `await-merge-${id}`,
   check: (id: string, day: number) => `check-${id}-${day}`,
-  verdict: (id: string) => `verdict-${id}`,
+  verdict: (id: string, round = 0) => (round === 0 ? `verdict-${id}` : `verdict-${id}-r${round}`),
   learn: (id: string) => `learn-${id}`,
 };

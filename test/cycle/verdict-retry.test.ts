@@ -54,7 +54,7 @@ describe("the verdict step after a crash", () => {
       },
     });
 
-    await processVerdict(runtime.ctx, { experimentId: "2026-W49--flip" });
+    await processVerdict(runtime.ctx, { experimentId: "2026-W49--flip", round: 0 });
 
     const decided = await runtime.ctx.ledger.getExperiment("2026-W49--flip");
     expect(decided?.status).toBe("decided");

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { VERDICT_ROUND_DELAY_MS } from "../../jobs/delay-verdict.js";
+import { SandboxMetrics } from "../../src/adapters/sandbox/sandbox-metrics.js";
 import { TransientError, UserError } from "../../src/domain/errors.js";
-import type { CodeHost } from "../../src/domain/ports.js";
+import type { CodeHost, MetricsSource } from "../../src/domain/ports.js";
+import { jobIds } from "../../src/queue/job-payloads.js";
 import { backlogDir, item, pullRequestShip } from "../support/backlog-dir.js";
 import { waitFor } from "../support/redis.js";
 import { type TestRuntime, testRuntime } from "../support/test-runtime.js";
@@ -154,6 +157,44 @@ describe("the weekly cycle", () => {
       "gave up after 2 attempts: GitHub answered 502 for acme/webapp",
     );
     expect(blocked?.writes["pull-request"]).toMatchObject({ state: "intent" });
+  });
+
+  it("keeps measuring with the verdict overdue while the metrics source is down, then decides", async () => {
+    const sandbox = new SandboxMetrics(4000);
+    let down = true;
+    const flaky: MetricsSource = {
+      mode: sandbox.mode,
+      measure: async (experiment, until) => {
+        if (down) throw new TransientError("posthog-unavailable", "PostHog answered 503");
+        return sandbox.measure(experiment, until);
+      },
+    };
+    const runtime = setup([item("late", { sandbox: { trueRelativeLift: 0.3 } })], {
+      overrides: { metrics: flaky },
+    });
+    const id = `${WEEK}--late`;
+    runtime.start();
+    await runtime.ctx.queue.kickoff(WEEK);
+    const overdue = await waitFor("the verdict to be overdue", async () => {
+      const e = await runtime.ctx.ledger.getExperiment(id);
+      return e?.verdictDelayed ? e : undefined;
+    });
+    expect(overdue.status).toBe("measuring");
+    expect(overdue.verdictDelayed).toMatchObject({
+      reason: "gave up after 2 attempts: PostHog answered 503",
+      rounds: 1,
+    });
+    expect(await runtime.ctx.ledger.liveSurfaces()).toEqual({ [overdue.item.surface]: id });
+    const nextRound = await runtime.ctx.queue.queue.getJob(jobIds.verdict(id, 1));
+    expect(await nextRound?.getState()).toBe("delayed");
+    expect(nextRound?.delay).toBe(VERDICT_ROUND_DELAY_MS);
+
+    down = false;
+    await nextRound?.promote();
+    const experiment = await decided(runtime, id);
+    expect(experiment.verdict?.decision).toBe("ship");
+    expect(experiment.verdictDelayed).toBeUndefined();
+    expect(await runtime.flags.writes()).toEqual(["gate late_gate 50", "gate late_gate 100"]);
   });
 
   it("records a pull request closed without merging as abandoned by review", async () => {
