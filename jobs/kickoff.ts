@@ -13,9 +13,17 @@ import { resumeExperiment } from "./resume.js";
 
 /** The scheduler's tick: tiny on purpose — it only enqueues the week's kickoff under its own id. */
 export async function processTick(ctx: CycleContext, job: Job): Promise<string> {
-  const week = isoWeekOf(new Date(job.timestamp), ctx.config.tz);
+  const week = isoWeekOf(scheduledFor(job), ctx.config.tz);
   await ctx.queue.kickoff(week);
   return week;
+}
+
+/**
+ * When a scheduler's job was meant to run. BullMQ creates the next run's job as the current
+ * one starts, so its `timestamp` is a week early; the run time is `opts.prevMillis`.
+ */
+function scheduledFor(job: Job): Date {
+  return new Date(job.opts.prevMillis ?? job.timestamp + (job.opts.delay ?? 0));
 }
 
 /**
