@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { RoutedLeads } from "../diagnose/with-routed-pql.js";
 import type { PqlKeys } from "./pql-keys.js";
 import {
   type PushedLead,
@@ -6,6 +7,7 @@ import {
   parseQualification,
   type Qualification,
 } from "./qualification.js";
+import type { PqlRule } from "./rule-schema.js";
 
 export interface RuleReport {
   rule: string;
@@ -20,6 +22,9 @@ export interface RuleReport {
   medianDaysToConvert: number | null;
 }
 
+/** What a rule needs to know of its rule file to be reported: its title and its level. */
+export type ReportedRule = Pick<PqlRule, "id" | "title" | "level">;
+
 /**
  * Each rule's volume and conversion: a rule that qualifies people who never buy shows up as a
  * weak rule. Conversion counts subscription_started events the intake has seen after the
@@ -28,8 +33,65 @@ export interface RuleReport {
 export async function pqlReport(
   redis: Redis,
   keys: PqlKeys,
-  rules: readonly { id: string; title: string; level: "user" | "account" }[],
+  rules: readonly ReportedRule[],
 ): Promise<RuleReport[]> {
+  const reports: RuleReport[] = [];
+  for (const { id, rule, subjects } of await ruleOutcomes(redis, keys, rules)) {
+    const days = subjects
+      .flatMap((s) => (s.paidAt === undefined ? [] : [(s.paidAt - s.qualifiedAt) / 86_400_000]))
+      .sort((a, b) => a - b);
+    reports.push({
+      rule: id,
+      ...(rule ? { title: rule.title, level: rule.level } : {}),
+      qualified: subjects.length,
+      converted: days.length,
+      conversion: subjects.length > 0 ? days.length / subjects.length : null,
+      medianDaysToConvert:
+        days.length > 0 ? (days[Math.floor((days.length - 1) / 2)] ?? null) : null,
+    });
+  }
+  return reports;
+}
+
+/**
+ * The leads PQL routing routed, for the diagnosis's PQL-conversion metric: every subject once,
+ * however many rules it met, converted when it paid after any of its qualifications. A user and
+ * an account with the same id are one subject: an account is its user's distinct_id when the
+ * events carry no account_id.
+ */
+export async function countRoutedLeads(
+  redis: Redis,
+  keys: PqlKeys,
+  rules: readonly ReportedRule[],
+): Promise<RoutedLeads> {
+  const converted = new Map<string, boolean>();
+  for (const { subjects } of await ruleOutcomes(redis, keys, rules)) {
+    for (const s of subjects)
+      converted.set(s.subject, (converted.get(s.subject) ?? false) || s.paidAt !== undefined);
+  }
+  return {
+    qualified: converted.size,
+    converted: [...converted.values()].filter(Boolean).length,
+  };
+}
+
+interface SubjectOutcome {
+  subject: string;
+  /** Its first qualification under the rule. */
+  qualifiedAt: number;
+  /** Its first subscription, when that came at or after the qualification. */
+  paidAt?: number;
+}
+
+/**
+ * Every rule with qualifications or a rule file, sorted by id, with its subjects and whether
+ * each paid after qualifying. A rule whose file is gone is read as a user rule.
+ */
+async function ruleOutcomes(
+  redis: Redis,
+  keys: PqlKeys,
+  rules: readonly ReportedRule[],
+): Promise<{ id: string; rule?: ReportedRule; subjects: SubjectOutcome[] }[]> {
   const stats = await redis.hgetall(keys.stats);
   const ids = new Set([
     ...rules.map((r) => r.id),
@@ -37,33 +99,24 @@ export async function pqlReport(
       .filter((k) => k.startsWith("qualified:"))
       .map((k) => k.slice("qualified:".length)),
   ]);
-  const reports: RuleReport[] = [];
+  const out: { id: string; rule?: ReportedRule; subjects: SubjectOutcome[] }[] = [];
   for (const id of [...ids].sort()) {
     const rule = rules.find((r) => r.id === id);
     const qualified = await zsetEntries(redis, keys.qualified(id));
-    const level = rule?.level ?? "user";
-    const conversions = await zscores(
+    const paid = await zscores(
       redis,
-      level === "account" ? keys.convertedAccounts : keys.convertedUsers,
+      rule?.level === "account" ? keys.convertedAccounts : keys.convertedUsers,
       qualified.map(([subject]) => subject),
     );
-    const days: number[] = [];
-    qualified.forEach(([, at], i) => {
-      const paidAt = conversions[i];
-      if (paidAt !== undefined && paidAt >= at) days.push((paidAt - at) / 86_400_000);
+    const subjects = qualified.map(([subject, qualifiedAt], i): SubjectOutcome => {
+      const paidAt = paid[i];
+      return paidAt !== undefined && paidAt >= qualifiedAt
+        ? { subject, qualifiedAt, paidAt }
+        : { subject, qualifiedAt };
     });
-    days.sort((a, b) => a - b);
-    reports.push({
-      rule: id,
-      ...(rule ? { title: rule.title, level: rule.level } : {}),
-      qualified: qualified.length,
-      converted: days.length,
-      conversion: qualified.length > 0 ? days.length / qualified.length : null,
-      medianDaysToConvert:
-        days.length > 0 ? (days[Math.floor((days.length - 1) / 2)] ?? null) : null,
-    });
+    out.push({ id, ...(rule ? { rule } : {}), subjects });
   }
-  return reports;
+  return out;
 }
 
 /**

@@ -113,6 +113,14 @@ export async function startPqlRouting(
   };
 }
 
+/**
+ * The valid rules of the rule directory, without a word about the bad ones: for readers beside
+ * the routing (the kickoff's diagnosis), which already reported them at start.
+ */
+export async function readRules(dir: string): Promise<PqlRule[]> {
+  return validateRules(await readRulesDir(dir)).rules;
+}
+
 /** Reads and validates the rule files; bad files are reported and skipped. */
 export async function loadRules(dir: string, logger: Logger): Promise<PqlRule[]> {
   const set = validateRules(await readRulesDir(dir));

@@ -4,7 +4,9 @@ import type { CycleContext } from "../../jobs/cycle-context.js";
 import type { Config } from "../config/config.js";
 import { Ledger } from "../ledger/ledger.js";
 import { pqlKeys } from "../pql/pql-keys.js";
-import { pqlReport } from "../pql/pql-report.js";
+import { countRoutedLeads } from "../pql/pql-report.js";
+import type { PqlRule } from "../pql/rule-schema.js";
+import { readRules } from "../pql/start-pql-routing.js";
 import { CycleQueue } from "../queue/cycle-queue.js";
 import { type RedisConnector, redisConnector } from "../queue/redis-connection.js";
 import { backlogPlanner, type FunnelSource } from "./backlog-planner.js";
@@ -26,12 +28,13 @@ export function createRuntime(config: Config, logger: Logger): Runtime {
   const connector = redisConnector(config.redisUrl, logger);
   const redis = connector.connect();
   const ports = choosePorts(config, redis, logger);
+  // The rules PQL routing evaluates, read once as the routing reads them at start: an account
+  // rule's subjects are accounts, whose conversions are recorded apart from the users'. A rule
+  // dir that cannot be read means no rules here as in the routing, which reports why.
+  let rules: Promise<PqlRule[]> | undefined;
   const funnel = funnelSourceFor(config, ports.posthogFunnel, async () => {
-    const rules = await pqlReport(redis, pqlKeys(config.prefix), []);
-    return {
-      qualified: rules.reduce((sum, r) => sum + r.qualified, 0),
-      converted: rules.reduce((sum, r) => sum + r.converted, 0),
-    };
+    rules ??= readRules(config.pqlDir).catch(() => []);
+    return countRoutedLeads(redis, pqlKeys(config.prefix), await rules);
   });
   const ledger = new Ledger(redis, config.prefix);
   const queue = new CycleQueue(redis, config.prefix, (error) => {
