@@ -1,4 +1,5 @@
 import { DelayedError, type Job } from "bullmq";
+import { errorOutcome } from "../src/queue/error-outcome.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
 import type { CycleContext } from "./cycle-context.js";
 import { endBeforeMeasuring } from "./end-early.js";
@@ -15,6 +16,34 @@ const MAX_POLL_MS = 60 * 60_000;
  * the job puts itself back as delayed, polling less often the longer review takes.
  */
 export async function processAwaitMerge(
+  ctx: CycleContext,
+  job: Job,
+  data: JobPayload<"await-merge">,
+  token: string | undefined,
+): Promise<string> {
+  try {
+    return await awaitMerge(ctx, job, data, token);
+  } catch (error) {
+    if (error instanceof DelayedError) throw error;
+    const outcome = errorOutcome(error, {
+      made: job.attemptsMade,
+      allowed: job.opts.attempts ?? 1,
+    });
+    if (outcome.action === "retry") throw error;
+    if (outcome.action === "fail") throw outcome.error;
+    // A person must fix something (a revoked key, a gate the SDK does not see) or the code
+    // host stayed down through every retry: block it, with the reason, and free the week.
+    const latest = await loadExperiment(ctx, data.experimentId);
+    if (latest.status !== "awaiting-merge") {
+      await resumeExperiment(ctx, latest);
+      return `already ${latest.status}`;
+    }
+    await endBeforeMeasuring(ctx, latest, "blocked", outcome.reason);
+    return `blocked: ${outcome.reason}`;
+  }
+}
+
+async function awaitMerge(
   ctx: CycleContext,
   job: Job,
   data: JobPayload<"await-merge">,

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { VERDICT_ROUND_DELAY_MS } from "../../jobs/delay-verdict.js";
 import { SandboxMetrics } from "../../src/adapters/sandbox/sandbox-metrics.js";
 import { TransientError, UserError } from "../../src/domain/errors.js";
-import type { CodeHost, MetricsSource } from "../../src/domain/ports.js";
+import type { CodeHost, FlagStore, MetricsSource } from "../../src/domain/ports.js";
 import { jobIds } from "../../src/queue/job-payloads.js";
 import { backlogDir, item, pullRequestShip } from "../support/backlog-dir.js";
 import { waitFor } from "../support/redis.js";
@@ -23,6 +23,11 @@ function setup(
   const runtime = testRuntime("cycle", backlog.dir, options);
   cleanups.push(backlog.remove, () => runtime.close());
   return runtime;
+}
+
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("used before set up");
+  return value;
 }
 
 async function decided(runtime: TestRuntime, id: string) {
@@ -58,8 +63,9 @@ describe("the weekly cycle", () => {
     expect(observation).toMatchObject({ itemId: "winner", decision: "ship", estimatedLift: 0.1 });
     expect(observation?.observedLift).toBeGreaterThan(0.15);
 
-    // Kicked again after it finished: still one experiment, no new writes.
-    await runtime.ctx.queue.kickoff(WEEK, 0);
+    // Kicked again after it finished, under a job id BullMQ has not seen: the ledger's week
+    // record, not the queue, keeps it to one experiment and no new writes.
+    await runtime.ctx.queue.kickoff(WEEK, 5);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await runtime.ctx.ledger.listExperiments()).toHaveLength(1);
     expect(await runtime.flags.writes()).toHaveLength(2);
@@ -195,6 +201,51 @@ describe("the weekly cycle", () => {
     expect(experiment.verdict?.decision).toBe("ship");
     expect(experiment.verdictDelayed).toBeUndefined();
     expect(await runtime.flags.writes()).toEqual(["gate late_gate 50", "gate late_gate 100"]);
+  });
+
+  it("blocks a merged item whose gate cannot be opened, and moves the week on", async () => {
+    let sandboxFlags: FlagStore | undefined;
+    const refused: FlagStore = {
+      mode: "sandbox",
+      ensureGateSplit: async (split) => {
+        if (split.gate !== "merged_unseen_gate") return must(sandboxFlags).ensureGateSplit(split);
+        throw new UserError(
+          "statsig-gate-unseen",
+          `the server SDK does not see gate ${split.gate}; check STATSIG_SERVER_SECRET`,
+        );
+      },
+      ensureExperimentStarted: (spec) => must(sandboxFlags).ensureExperimentStarted(spec),
+      ensureExperimentDecision: (...args) => must(sandboxFlags).ensureExperimentDecision(...args),
+    };
+    const runtime = setup(
+      [
+        item("merged-unseen", {
+          ship: pullRequestShip("merged-unseen"),
+          impact: { relativeLift: 0.5, confidence: 1 },
+        }),
+        item("next-in-line"),
+      ],
+      { overrides: { flags: refused }, mergeDelayMs: 50 },
+    );
+    sandboxFlags = runtime.flags;
+    runtime.start();
+    await runtime.ctx.queue.kickoff(WEEK);
+    const week = await waitFor("the week to move on", async () => {
+      const w = await runtime.ctx.ledger.getWeek(WEEK);
+      return w?.experimentId === `${WEEK}--next-in-line` ? w : undefined;
+    });
+    expect(week.blocked).toEqual(["merged-unseen"]);
+    const blocked = await runtime.ctx.ledger.getExperiment(`${WEEK}--merged-unseen`);
+    expect(blocked?.history.map((h) => h.status)).toEqual([
+      "planned",
+      "shipping",
+      "awaiting-merge",
+      "blocked",
+    ]);
+    expect(blocked?.blockedReason).toBe(
+      "the server SDK does not see gate merged_unseen_gate; check STATSIG_SERVER_SECRET",
+    );
+    expect(blocked?.writes["gate-split"]).toMatchObject({ state: "intent" });
   });
 
   it("records a pull request closed without merging as abandoned by review", async () => {
