@@ -117,6 +117,8 @@ async function ship(ctx: CycleContext, experiment: ExperimentRecord): Promise<st
               size: g.size,
               parameters: g.parameters,
             })),
+            primaryMetric: item.primaryMetric,
+            guardrails: item.guardrails,
           })),
         }),
       );

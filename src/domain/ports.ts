@@ -1,5 +1,5 @@
 import type { Comparison } from "../stats/analyze-output.js";
-import type { BacklogItem, FileChange } from "./backlog-item.js";
+import type { BacklogItem, FileChange, Metric } from "./backlog-item.js";
 import type { ExperimentRecord } from "./experiment.js";
 import type { Measurement, VariantAssignment } from "./measurement.js";
 
@@ -49,6 +49,10 @@ export interface ExperimentSpec {
   name: string;
   hypothesis: string;
   groups: { name: string; size: number; parameters: Record<string, unknown> }[];
+  /** The metric the verdict reads: the platform must compute it for this experiment. */
+  primaryMetric: Metric;
+  /** Watched beside the primary metric; a breach rolls the change back. */
+  guardrails: Metric[];
 }
 
 export interface FlagStore {

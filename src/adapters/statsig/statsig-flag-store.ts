@@ -13,12 +13,7 @@ import {
 } from "./experiments-api.js";
 import { gateWithSplit, newGate, ownRule } from "./gate-rules.js";
 import type { GateVerifier } from "./gate-verifier.js";
-
-/** Optional extras an experiment item may carry beyond the port's spec. */
-export interface StatsigExperimentExtras {
-  /** Statsig metrics to put on the scorecard, e.g. `{ name: "project_created", type: "event_count" }`. */
-  primaryMetrics?: { name: string; type: string }[];
-}
+import { scorecard } from "./scorecard-metrics.js";
 
 export interface StatsigFlagStoreOptions {
   client: StatsigConsoleClient;
@@ -84,7 +79,7 @@ export class StatsigFlagStore implements FlagStore {
     return { gate, percent };
   }
 
-  async ensureExperimentStarted(spec: ExperimentSpec & StatsigExperimentExtras): Promise<{
+  async ensureExperimentStarted(spec: ExperimentSpec): Promise<{
     id: string;
   }> {
     const experiment = await this.ensureExperimentExists(spec);
@@ -134,9 +129,7 @@ export class StatsigFlagStore implements FlagStore {
     );
   }
 
-  private async ensureExperimentExists(
-    spec: ExperimentSpec & StatsigExperimentExtras,
-  ): Promise<Experiment> {
+  private async ensureExperimentExists(spec: ExperimentSpec): Promise<Experiment> {
     const subject = `experiment ${spec.name}`;
     const created = await this.client.request("POST", "/experiments", {
       subject,
@@ -150,7 +143,8 @@ export class StatsigFlagStore implements FlagStore {
           size: g.size,
           parameterValues: g.parameters,
         })),
-        ...(spec.primaryMetrics ? { primaryMetrics: spec.primaryMetrics } : {}),
+        // Pulse computes only the scorecard's metrics: the verdict reads the primary one.
+        ...scorecard(spec.primaryMetric, spec.guardrails),
         duration: this.options.durationDays,
         sequentialTesting: true,
       },

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { OWN_RULE_NAME } from "../../../src/adapters/statsig/gate-rules.js";
+import { GuardrailSchema, MetricSchema } from "../../../src/domain/backlog-item.js";
 import { UserError } from "../../../src/domain/errors.js";
+import type { ExperimentSpec } from "../../../src/domain/ports.js";
 import { errorOutcome } from "../../../src/queue/error-outcome.js";
 import { seedExperiment } from "../../fakes/statsig/fake-project.js";
 import { FakeStatsig } from "../../fakes/statsig/fake-statsig.js";
@@ -133,14 +135,86 @@ describe("StatsigFlagStore gates", () => {
 });
 
 describe("StatsigFlagStore experiments", () => {
-  const spec = {
+  const spec: ExperimentSpec = {
     name: "pricing_page_v2",
     hypothesis: "A simpler pricing page raises trial starts.",
     groups: [
       { name: "control", size: 50, parameters: { layout: "old" } },
       { name: "treatment", size: 50, parameters: { layout: "new" } },
     ],
+    primaryMetric: MetricSchema.parse({
+      name: "trial_started",
+      event: "trial_started",
+      type: "proportion",
+    }),
+    guardrails: [
+      GuardrailSchema.parse({
+        name: "paid",
+        event: "subscription_started",
+        type: "proportion",
+        maxRelativeDrop: 0.05,
+      }),
+      GuardrailSchema.parse({
+        name: "pricing_views",
+        event: "viewed_pricing",
+        type: "mean",
+        maxRelativeDrop: 0.1,
+      }),
+    ],
   };
+
+  it("puts the item's primary metric on the scorecard, and its guardrails as secondary metrics", async () => {
+    const { flags } = kit(fake);
+    await flags.ensureExperimentStarted(spec);
+
+    const create = fake.calls.find((c) => c.method === "POST" && c.path === "/experiments");
+    expect(create?.status).toBe(201);
+    expect(create?.body).toMatchObject({
+      primaryMetrics: [{ name: "trial_started", type: "event_user" }],
+      secondaryMetrics: [
+        { name: "paid", type: "event_user" },
+        { name: "viewed_pricing", type: "event_count" },
+      ],
+    });
+    expect(fake.experiment("pricing_page_v2")?.primaryMetrics).toEqual([
+      { name: "trial_started", type: "event_user" },
+    ]);
+  });
+
+  it("the fake refuses an experiment without a well-shaped primary metric", async () => {
+    const { client } = kit(fake);
+    const post = (extra: Record<string, unknown>) =>
+      client.request("POST", "/experiments", {
+        subject: "experiment bare",
+        accept: [400],
+        body: {
+          name: "bare",
+          groups: [
+            { name: "control", size: 50, parameterValues: {} },
+            { name: "treatment", size: 50, parameterValues: {} },
+          ],
+          ...extra,
+        },
+      });
+
+    expect((await post({})).message).toMatch(/primaryMetrics is required/);
+    expect((await post({ primaryMetrics: [] })).message).toMatch(/at least 1 metric/);
+    expect((await post({ primaryMetrics: ["trial_started"] })).message).toMatch(
+      /primaryMetrics\[0\] must be \{ name, type \}/,
+    );
+    expect(
+      (await post({ primaryMetrics: [{ name: "trial_started", type: "proportion" }] })).message,
+    ).toMatch(/primaryMetrics\[0\]\.type must be one of event_count/);
+    expect(
+      (
+        await post({
+          primaryMetrics: [{ name: "trial_started", type: "event_user" }],
+          secondaryMetrics: [{ type: "event_count" }],
+        })
+      ).message,
+    ).toMatch(/secondaryMetrics\[0\]\.name must be a non-empty string/);
+    expect(fake.project.experiments.size).toBe(0);
+  });
 
   it("creates, starts and decides once however often it is asked", async () => {
     const { flags } = kit(fake);

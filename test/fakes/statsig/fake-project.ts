@@ -42,6 +42,12 @@ export interface FakeGroup {
   parameterValues: Record<string, unknown>;
 }
 
+/** A metric on an experiment's scorecard: `{ name, type }` with one of Statsig's metric types. */
+export interface FakeMetricRef {
+  name: string;
+  type: string;
+}
+
 export interface FakeExperiment {
   id: string;
   name: string;
@@ -49,7 +55,8 @@ export interface FakeExperiment {
   idType: string;
   status: "setup" | "active" | "decision_made" | "abandoned";
   groups: FakeGroup[];
-  primaryMetrics: unknown[];
+  primaryMetrics: FakeMetricRef[];
+  secondaryMetrics: FakeMetricRef[];
   duration: number | null;
   sequentialTesting: boolean;
   launchedGroupID: string | null;
@@ -135,6 +142,7 @@ export function seedExperiment(
       parameterValues: {},
     })),
     primaryMetrics: [],
+    secondaryMetrics: [],
     duration: null,
     sequentialTesting: false,
     launchedGroupID: null,

@@ -259,7 +259,8 @@ export class FakeStatsig {
           id: fakeId("grp"),
           parameterValues: g.parameterValues ?? {},
         })),
-        primaryMetrics: input.primaryMetrics ?? [],
+        primaryMetrics: input.primaryMetrics,
+        secondaryMetrics: input.secondaryMetrics ?? [],
         duration: input.duration ?? null,
         sequentialTesting: input.sequentialTesting ?? false,
         launchedGroupID: null,
@@ -377,6 +378,45 @@ function invalidExperimentBody(body: unknown): string | undefined {
   if (sizes.some((s) => typeof s !== "number")) return "every group needs a size";
   if (Math.abs((sizes as number[]).reduce((a, s) => a + s, 0) - 100) > 1e-9)
     return "group sizes must add up to 100";
+  // Stricter than Statsig on purpose: without a primary metric Pulse may have no result for
+  // the metric shiploop's verdict reads, so every experiment shiploop creates must name one.
+  if (b.primaryMetrics === undefined)
+    return "primaryMetrics is required (shiploop's verdict reads the primary metric)";
+  return (
+    invalidMetricList(b.primaryMetrics, "primaryMetrics", 1) ??
+    (b.secondaryMetrics === undefined
+      ? undefined
+      : invalidMetricList(b.secondaryMetrics, "secondaryMetrics", 0))
+  );
+}
+
+/** Statsig's metric types (auto-generated and custom), as a scorecard reference names them. */
+const METRIC_TYPES = new Set([
+  "event_count",
+  "event_dau",
+  "event_user",
+  "user",
+  "sum",
+  "mean",
+  "ratio",
+  "funnel",
+  "composite",
+  "composite_sum",
+  "event_count_custom",
+  "user_warehouse",
+]);
+
+function invalidMetricList(list: unknown, field: string, min: number): string | undefined {
+  if (!Array.isArray(list)) return `${field} must be an array of { name, type }`;
+  if (list.length < min) return `${field} must name at least ${min} metric`;
+  for (const [i, entry] of list.entries()) {
+    const m = entry as Record<string, unknown> | null;
+    if (typeof m !== "object" || m === null) return `${field}[${i}] must be { name, type }`;
+    if (typeof m.name !== "string" || m.name.trim() === "")
+      return `${field}[${i}].name must be a non-empty string`;
+    if (typeof m.type !== "string" || !METRIC_TYPES.has(m.type))
+      return `${field}[${i}].type must be one of ${[...METRIC_TYPES].join(", ")}`;
+  }
   return undefined;
 }
 
