@@ -1,5 +1,6 @@
 import type { ExperimentRecord } from "../src/domain/experiment.js";
 import type { CycleContext } from "./cycle-context.js";
+import { handWeekOn } from "./end-early.js";
 import { scheduleMeasurement } from "./start-measuring.js";
 
 /**
@@ -29,6 +30,7 @@ export async function resumeExperiment(
       return;
     case "blocked":
     case "abandoned":
+      await handWeekOn(ctx, experiment);
       return;
   }
 }

@@ -13,8 +13,16 @@ const redis = testRedis();
 const backlog = backlogDir([
   item("crash-me", { ship: pullRequestShip("crash-me"), sandbox: { trueRelativeLift: 0.3 } }),
 ]);
+const twoItems = backlogDir([
+  item("crash-me", {
+    ship: pullRequestShip("crash-me"),
+    impact: { relativeLift: 0.5, confidence: 1 },
+  }),
+  item("next-in-line"),
+]);
 afterAll(() => {
   backlog.remove();
+  twoItems.remove();
   redis.disconnect();
 });
 
@@ -29,6 +37,7 @@ const KILL_POINTS = [
   "verdict:after-analyze",
   "apply-verdict:after-intent",
   "apply-verdict:after-write",
+  "verdict-comment:after-intent",
   "verdict-comment:after-write",
   "verdict:after-record",
 ];
@@ -97,6 +106,43 @@ describe.concurrent("crash safety", { timeout: 60_000 }, () => {
       }
     },
   );
+
+  it("a worker killed right after it recorded an abandoned pull request still hands the week on", async () => {
+    const prefix = uniquePrefix("crash-end");
+    const queue = new CycleQueue(redis, prefix);
+    const ledger = new Ledger(redis, prefix);
+    const env = {
+      ...workerEnv(prefix),
+      SHIPLOOP_BACKLOG_DIR: twoItems.dir,
+      // Nobody merges: the test closes the pull request as a reviewer would.
+      SHIPLOOP_SANDBOX_MERGE_DELAY: "1h",
+    };
+    const first = spawnWorker({ ...env, SHIPLOOP_TEST_KILL_AT: "end-early:after-record" });
+    let second: WorkerProcess | undefined;
+    try {
+      await queue.kickoff(WEEK);
+      const codeHost = new SandboxCodeHost(redis, prefix, 0);
+      await waitFor("the pull request", async () =>
+        (await codeHost.list()).length > 0 ? true : undefined,
+      );
+      await codeHost.close("shiploop/crash-me");
+      expect((await first.exited).signal).toBe("SIGKILL");
+      expect((await ledger.getExperiment(ID))?.status).toBe("abandoned");
+      second = spawnWorker(env);
+      const week = await waitFor("the week to move to the next item", async () => {
+        const w = await ledger.getWeek(WEEK);
+        return w?.experimentId === `${WEEK}--next-in-line` ? w : undefined;
+      }).catch((error) => {
+        throw new Error(`${error.message}\n--- worker output ---\n${second?.output()}`);
+      });
+      expect(week.blocked).toEqual(["crash-me"]);
+      expect(await ledger.listExperiments()).toHaveLength(2);
+    } finally {
+      await second?.stop();
+      await queue.close();
+      await removePrefix(redis, prefix);
+    }
+  });
 
   it("two workers on one Redis finish a cycle together with no double ship", async () => {
     const prefix = uniquePrefix("pair");
