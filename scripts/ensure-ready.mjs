@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Makes `npm start` and `npm test` work on a fresh clone: install the locked dependencies
-// when they are missing, and (with --build) compile the TypeScript. Plain Node, no deps.
+// when they are missing, (with --build) compile the TypeScript, and (with --browser) make
+// sure Debian's chromium is there for the page tests. Plain Node, no deps.
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -13,4 +14,24 @@ if (!existsSync("node_modules/.package-lock.json")) {
 }
 if (process.argv.includes("--build")) {
   run(["run", "--silent", "build"]);
+}
+
+const CHROMIUM = "/usr/bin/chromium";
+if (process.argv.includes("--browser") && !existsSync(CHROMIUM)) {
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !existsSync("/usr/bin/apt-get")) {
+    console.error(
+      `shiploop: the page tests drive ${CHROMIUM}, which is missing; install it with ` +
+        "`sudo apt-get install chromium` and run npm test again",
+    );
+    process.exit(1);
+  }
+  console.error(`shiploop: ${CHROMIUM} missing; installing Debian's chromium for the page tests…`);
+  const apt = (args) =>
+    execFileSync("apt-get", args, {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+  apt(["update", "-qq"]);
+  apt(["install", "-y", "-qq", "chromium"]);
 }
