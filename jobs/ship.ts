@@ -119,6 +119,7 @@ async function ship(ctx: CycleContext, experiment: ExperimentRecord): Promise<st
             })),
             primaryMetric: item.primaryMetric,
             guardrails: item.guardrails,
+            windowMs: windowMs(ctx, experiment),
           })),
         }),
       );

@@ -53,6 +53,8 @@ export interface ExperimentSpec {
   primaryMetric: Metric;
   /** Watched beside the primary metric; a breach rolls the change back. */
   guardrails: Metric[];
+  /** How long it is measured: the item's own window, else SHIPLOOP_WINDOW. */
+  windowMs: number;
 }
 
 export interface FlagStore {

@@ -13,8 +13,6 @@ export { GateVerifier } from "./gate-verifier.js";
 export { StatsigFlagStore } from "./statsig-flag-store.js";
 export { StatsigResultsSource } from "./statsig-results-source.js";
 
-const DAY_MS = 86_400_000;
-
 /**
  * The live Statsig ports, for when STATSIG_CONSOLE_API_KEY is set: the flag store (gates and
  * experiments, each gate change verified with the server SDK when STATSIG_SERVER_SECRET is
@@ -47,12 +45,7 @@ export function createStatsigPorts(
       })
     : undefined;
   return {
-    flags: new StatsigFlagStore({
-      client,
-      verifier,
-      logger: log,
-      durationDays: Math.max(1, Math.ceil(config.windowMs / DAY_MS)),
-    }),
+    flags: new StatsigFlagStore({ client, verifier, logger: log }),
     results: new StatsigResultsSource({ client, logger: log, windowMs: config.windowMs }),
   };
 }

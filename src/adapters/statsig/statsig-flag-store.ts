@@ -20,8 +20,13 @@ export interface StatsigFlagStoreOptions {
   /** Absent when STATSIG_SERVER_SECRET is not set: gate changes are then not verified. */
   verifier?: GateVerifier;
   logger: Logger;
-  /** The measurement window in whole days (an experiment's `duration`). */
-  durationDays: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Statsig's `duration` is in whole days (at least one): a window is rounded up. */
+export function durationDays(windowMs: number): number {
+  return Math.max(1, Math.ceil(windowMs / DAY_MS));
 }
 
 const ENDED = new Set(["decision_made", "abandoned", "archived", "experiment_stopped"]);
@@ -145,7 +150,7 @@ export class StatsigFlagStore implements FlagStore {
         })),
         // Pulse computes only the scorecard's metrics: the verdict reads the primary one.
         ...scorecard(spec.primaryMetric, spec.guardrails),
-        duration: this.options.durationDays,
+        duration: durationDays(spec.windowMs),
         sequentialTesting: true,
       },
     });

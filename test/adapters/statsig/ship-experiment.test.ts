@@ -69,10 +69,24 @@ describe("shipping an experiment item to Statsig", () => {
     await measuring(runtime, `${WEEK}--pricing-page`);
 
     expect(fake.writes()).toEqual(["POST /experiments", "PUT /experiments/pricing_page_v2/start"]);
+    expect(fake.experiment("pricing_page_v2")?.duration).toBe(7);
     expect(fake.experiment("pricing_page_v2")).toMatchObject({
       status: "active",
       primaryMetrics: [{ name: "trial_started", type: "event_user" }],
       secondaryMetrics: [{ name: "revenue", type: "sum" }],
     });
+  });
+
+  it("plans the experiment for the item's own window, not SHIPLOOP_WINDOW", async () => {
+    const { fake, runtime } = await cycleWithStatsig(
+      [item("pricing-page", { window: "14d", ship: experimentShip })],
+      "7d",
+    );
+    const experiment = await measuring(runtime, `${WEEK}--pricing-page`);
+
+    expect(fake.experiment("pricing_page_v2")?.duration).toBe(14);
+    expect(
+      Date.parse(experiment.verdictDueAt ?? "") - Date.parse(experiment.measuringSince ?? ""),
+    ).toBe(14 * 86_400_000);
   });
 });

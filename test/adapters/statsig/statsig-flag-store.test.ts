@@ -161,6 +161,7 @@ describe("StatsigFlagStore experiments", () => {
         maxRelativeDrop: 0.1,
       }),
     ],
+    windowMs: 7 * 86_400_000,
   };
 
   it("puts the item's primary metric on the scorecard, and its guardrails as secondary metrics", async () => {
@@ -248,6 +249,16 @@ describe("StatsigFlagStore experiments", () => {
       idType: "userID",
       hypothesis: spec.hypothesis,
     });
+  });
+
+  it.each([
+    [14 * 86_400_000, 14],
+    [36 * 3_600_000, 2],
+    [1_400, 1],
+  ])("plans a window of %i ms as a duration of %i days", async (windowMs, days) => {
+    const { flags } = kit(fake);
+    await flags.ensureExperimentStarted({ ...spec, windowMs });
+    expect(fake.experiment("pricing_page_v2")?.duration).toBe(days);
   });
 
   it("abandons: everyone back on control", async () => {

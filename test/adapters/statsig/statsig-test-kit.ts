@@ -67,7 +67,7 @@ export function kit(
           retryDelayMs: 10,
           initTimeoutMs: 3000,
         });
-  const flags = new StatsigFlagStore({ client, verifier, logger, durationDays: 7 });
+  const flags = new StatsigFlagStore({ client, verifier, logger });
   const results = new StatsigResultsSource({ client, logger, windowMs: 7 * 86_400_000 });
   return { fake, client, flags, results, lines, sleeps };
 }
