@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { formatBacklogError } from "../backlog/backlog-error.js";
 import type { Config } from "../config/config.js";
+import { UserError } from "../domain/errors.js";
 import { compileRules } from "./compile-rules.js";
 import { CrmQueue, type CrmWorkerOptions, startCrmWorker } from "./crm/crm-queue.js";
 import { hubspotCrm } from "./crm/hubspot-crm.js";
@@ -10,7 +11,7 @@ import type { PushDeps } from "./crm/push-pending.js";
 import { Evaluator } from "./evaluator.js";
 import { pqlKeys } from "./pql-keys.js";
 import { type PqlSettings, pqlSettingsOf } from "./pql-settings.js";
-import { readRulesDir } from "./read-rules-dir.js";
+import { type RulesDir, readRulesDir, scanRulesDir } from "./read-rules-dir.js";
 import type { PqlRule } from "./rule-schema.js";
 import { validateRules } from "./validate-rules.js";
 
@@ -121,9 +122,29 @@ export async function readRules(dir: string): Promise<PqlRule[]> {
   return validateRules(await readRulesDir(dir)).rules;
 }
 
-/** Reads and validates the rule files; bad files are reported and skipped. */
+/**
+ * Reads and validates the rule files; bad files are reported and skipped. A missing default
+ * directory is no rules (one info line); a directory the settings name that cannot be read is
+ * one error line naming the setting, and routing runs with no rules rather than stopping the
+ * worker, whose cycle does not depend on it.
+ */
 export async function loadRules(dir: string, logger: Logger): Promise<PqlRule[]> {
-  const set = validateRules(await readRulesDir(dir));
+  let scan: RulesDir;
+  try {
+    scan = await scanRulesDir(dir);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    logger.error({ dir, code: error.code }, `PQL routing has no rules: ${error.message}`);
+    return [];
+  }
+  if (scan.missing) {
+    logger.info(
+      { dir },
+      `no PQL rules: ${dir} does not exist (add rule files there or set SHIPLOOP_PQL_DIR)`,
+    );
+    return [];
+  }
+  const set = validateRules(scan.files);
   for (const error of set.errors)
     logger.error({ file: error.file }, `PQL rule skipped: ${formatBacklogError(error)}`);
   return set.rules;
