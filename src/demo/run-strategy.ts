@@ -49,6 +49,8 @@ export interface StrategyRun {
   /** What the product looks like at the end: compounded multiplier per stage. */
   stageMultipliers: Record<BacklogItem["stage"], number>;
   capturedLift: number;
+  /** What the strategy learned from, in week order: one per verdict of a learning strategy. */
+  observations: VerdictObservation[];
 }
 
 export interface RunOptions {
@@ -138,6 +140,7 @@ export function runStrategy(strategy: Strategy, options: RunOptions): StrategyRu
     weeks: rows,
     stageMultipliers: product.stageMultipliers(),
     capturedLift: product.capturedLift(),
+    observations,
   };
 }
 
