@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CONSOLE_API_VERSION } from "../../../src/adapters/statsig/console-client.js";
 import { createStatsigPorts } from "../../../src/adapters/statsig/index.js";
 import { buildConfig } from "../../../src/config/config.js";
 import { TransientError, UserError } from "../../../src/domain/errors.js";
@@ -65,6 +66,37 @@ describe("StatsigConsoleClient rate limits", () => {
     for (const t of times) {
       expect(times.filter((u) => u >= t && u - t < 240).length).toBeLessThanOrEqual(3);
     }
+  });
+});
+
+describe("StatsigConsoleClient headers", () => {
+  it("pins every request to Console API version 20240601; the fake refuses one without it", async () => {
+    fake.project.addGate({ name: "g" });
+    const { client } = kit(fake);
+
+    await client.request("GET", "/gates/g", { subject: "gate g" });
+    await client.request("PUT", "/gates/g/enable", { subject: "gate g" });
+    const unpinned = await fetch(`${fake.consoleUrl}/gates/g`, {
+      headers: { "STATSIG-API-KEY": fake.apiKey },
+    });
+    const wrong = await fetch(`${fake.consoleUrl}/gates/g`, {
+      headers: { "STATSIG-API-KEY": fake.apiKey, "STATSIG-API-VERSION": "20230101" },
+    });
+
+    expect(fake.consoleCalls().map((c) => [c.apiVersion, c.status])).toEqual([
+      [CONSOLE_API_VERSION, 200],
+      [CONSOLE_API_VERSION, 200],
+      [undefined, 400],
+      ["20230101", 400],
+    ]);
+    expect(CONSOLE_API_VERSION).toBe("20240601");
+    expect(await unpinned.json()).toEqual({
+      status: 400,
+      message: "STATSIG-API-VERSION header is required (supported: 20240601)",
+    });
+    expect(((await wrong.json()) as { message: string }).message).toMatch(
+      /Unsupported STATSIG-API-VERSION 20230101/,
+    );
   });
 });
 

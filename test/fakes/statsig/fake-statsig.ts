@@ -17,6 +17,8 @@ export interface RecordedCall {
   query: Record<string, string>;
   body: unknown;
   status: number;
+  /** The STATSIG-API-VERSION header the request carried (Console API only). */
+  apiVersion?: string;
   api: "console" | "sdk";
   at: number;
 }
@@ -28,6 +30,8 @@ interface Reply {
 }
 
 const CONSOLE = "/console/v1";
+/** The one Console API version there is; shiploop's schemas are its shapes. */
+export const SUPPORTED_API_VERSION = "20240601";
 const ok = (message: string, data?: unknown): Reply => ({
   status: 200,
   body: data === undefined ? { message } : { message, data },
@@ -131,6 +135,7 @@ export class FakeStatsig {
       query: Object.fromEntries(url.searchParams),
       body,
       status: reply.status,
+      ...(isConsole ? { apiVersion: header(req, "statsig-api-version") } : {}),
       api: isConsole ? "console" : "sdk",
       at: Date.now(),
     });
@@ -157,6 +162,18 @@ export class FakeStatsig {
       return fail(
         401,
         `This endpoint only accepts an active CONSOLE key, but an invalid key was sent. Key: ${String(key)}`,
+      );
+    }
+    // Stricter than Statsig today on purpose: its docs call the header optional "for now, … in
+    // the future, this will be required", and without it the answer is whichever version
+    // Statsig defaults to, not the 20240601 shapes shiploop parses. A client must pin it.
+    const version = header(req, "statsig-api-version");
+    if (version !== SUPPORTED_API_VERSION) {
+      return fail(
+        400,
+        version === undefined
+          ? `STATSIG-API-VERSION header is required (supported: ${SUPPORTED_API_VERSION})`
+          : `Unsupported STATSIG-API-VERSION ${version} (supported: ${SUPPORTED_API_VERSION})`,
       );
     }
     if (this.rateLimited > 0) {
@@ -418,6 +435,11 @@ function invalidMetricList(list: unknown, field: string, min: number): string | 
       return `${field}[${i}].type must be one of ${[...METRIC_TYPES].join(", ")}`;
   }
   return undefined;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
