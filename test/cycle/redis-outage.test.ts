@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { Ledger } from "../../src/ledger/ledger.js";
@@ -22,18 +25,24 @@ async function freePort(): Promise<number> {
   });
 }
 
-function startRedis(port: number): ChildProcess {
+/** A private redis-server; with `dataDir` it keeps an append-only file there, as production does. */
+function startRedis(port: number, dataDir?: string): ChildProcess {
+  const persistence = dataDir ? ["--appendonly", "yes", "--dir", dataDir] : ["--appendonly", "no"];
   const child = spawn(
     "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    {
-      stdio: "ignore",
-    },
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", ...persistence],
+    { stdio: "ignore" },
   );
   cleanups.push(() => {
     child.kill("SIGKILL");
   });
   return child;
+}
+
+async function stopRedis(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
 }
 
 const linesMatching = (worker: WorkerProcess, pattern: RegExp) =>
@@ -79,5 +88,64 @@ describe("Redis unavailable when the worker starts", () => {
 
     const exit = await worker.stop();
     expect(exit.code).toBe(0);
+  });
+
+  it("does not lose a verdict that was pending when Redis went away", async () => {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const dataDir = mkdtempSync(join(tmpdir(), "shiploop-redis-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const backlog = backlogDir([item("pending", { sandbox: { trueRelativeLift: 0.3 } })]);
+    cleanups.push(backlog.remove);
+    const env = {
+      REDIS_URL: url,
+      SHIPLOOP_PREFIX: "outage-pending",
+      SHIPLOOP_BACKLOG_DIR: backlog.dir,
+      SHIPLOOP_WINDOW: "3s",
+      SHIPLOOP_HTTP_PORT: String(await freePort()),
+    };
+    const redisServer = startRedis(port, dataDir);
+    // Commands wait for the connection (and for a restarted server) instead of failing.
+    const redis = new Redis(url, { maxRetriesPerRequest: null });
+    redis.on("error", () => {});
+    cleanups.push(() => redis.disconnect());
+    await redis.ping();
+    const ledger = new Ledger(redis, "outage-pending");
+    const first = spawnWorker(env);
+    cleanups.push(() => first.stop());
+    await new CycleQueue(redis, "outage-pending").kickoff("2026-W49");
+    await waitFor("measuring", async () =>
+      (await ledger.getExperiment("2026-W49--pending"))?.status === "measuring" ? true : undefined,
+    );
+
+    // The worker stops and Redis goes away with the verdict still a delayed job in it.
+    expect((await first.stop()).code).toBe(0);
+    redis.disconnect();
+    await stopRedis(redisServer);
+    const second = spawnWorker(env);
+    cleanups.push(() => second.stop());
+    await waitFor("the outage line", async () =>
+      linesMatching(second, /is not reachable/).length > 0 ? true : undefined,
+    );
+    // Past the verdict's due time while Redis is down.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+    startRedis(port, dataDir);
+    const restarted = new Redis(url, { maxRetriesPerRequest: null });
+    restarted.on("error", () => {});
+    cleanups.push(() => restarted.disconnect());
+    const ledgerAfter = new Ledger(restarted, "outage-pending");
+    const observations = await waitFor(
+      "the pending verdict",
+      async () => {
+        const all = await ledgerAfter.listObservations();
+        return all.length > 0 ? all : undefined;
+      },
+      30_000,
+    );
+    expect(observations.map((o) => o.itemId)).toEqual(["pending"]);
+    expect((await ledgerAfter.getExperiment("2026-W49--pending"))?.status).toBe("decided");
+    expect(linesMatching(second, /is not reachable/)).toHaveLength(1);
+    expect((await second.stop()).code).toBe(0);
   });
 });
