@@ -25,6 +25,8 @@ interface PeekingOutcome {
   falseDecisions: number;
   /** Experiments whose day-7 look alone reached a decision. */
   finalLookDecisions: number;
+  /** Experiments whose day-7 look alone shipped. */
+  finalLookShips: number;
 }
 
 /**
@@ -34,7 +36,12 @@ interface PeekingOutcome {
  */
 function simulateAaWithPeeking(method: "fixed" | "sequential", seed: number): PeekingOutcome {
   const uniform = mulberry32(seed);
-  const outcome: PeekingOutcome = { falseShips: 0, falseDecisions: 0, finalLookDecisions: 0 };
+  const outcome: PeekingOutcome = {
+    falseShips: 0,
+    falseDecisions: 0,
+    finalLookDecisions: 0,
+    finalLookShips: 0,
+  };
   for (let e = 0; e < EXPERIMENTS; e++) {
     const control = { n: 0, sum: 0 };
     const treatment = { n: 0, sum: 0 };
@@ -72,6 +79,7 @@ function simulateAaWithPeeking(method: "fixed" | "sequential", seed: number): Pe
       if (decision === "ship") shipped = true;
       if (decision !== "inconclusive") decided = true;
       if (day === DAYS && decision !== "inconclusive") outcome.finalLookDecisions++;
+      if (day === DAYS && decision === "ship") outcome.finalLookShips++;
     }
     if (shipped) outcome.falseShips++;
     if (decided) outcome.falseDecisions++;
@@ -79,8 +87,16 @@ function simulateAaWithPeeking(method: "fixed" | "sequential", seed: number): Pe
   return outcome;
 }
 
-// With these seeds: sequential 29 false decisions (1.5 %), 7 false ships (0.35 %);
-// fixed peeked daily 331 (16.6 %) and 123 (6.2 %); fixed looked at once on day 7, 102 (5.1 %).
+// With seed 1 (experiments out of 2,000):
+//                         false ships     false decisions (ship or roll back)
+//   sequential, 7 peeks     7 (0.35 %)     29 (1.5 %)
+//   fixed, 7 peeks        123 (6.2 %)     331 (16.6 %)
+//   fixed, day 7 only      35 (1.75 %)    102 (5.1 %)
+// A ship is a significant *positive* lift, one side of a two-sided test at α, so its level is
+// α/2 = 2.5 % (bound with 3 binomial sd over 2,000: 3.55 %). At a single look the false ships
+// sit below α/2 and the false roll-backs above it (67, 3.35 %): the delta-method variance of the
+// relative lift grows with the treatment mean, so a positive lift needs a larger z than a
+// negative one. Peeking daily multiplies false ships by 3.5 over the single look.
 describe("A/A with 7 daily peeks (2,000 experiments)", () => {
   let sequential: PeekingOutcome;
   let fixed: PeekingOutcome;
@@ -88,22 +104,28 @@ describe("A/A with 7 daily peeks (2,000 experiments)", () => {
     sequential = simulateAaWithPeeking("sequential", 1);
     fixed = simulateAaWithPeeking("fixed", 1);
   });
-  const bound = upperTolerance(ALPHA, EXPERIMENTS);
+  /** Rate + 3 binomial standard errors of a rate over the simulated experiments. */
+  const twoSided = upperTolerance(ALPHA, EXPERIMENTS);
+  const oneSided = upperTolerance(ALPHA / 2, EXPERIMENTS);
 
-  it("sequential: false ships and any false decision stay within alpha", () => {
-    expect(sequential.falseShips / EXPERIMENTS).toBeLessThanOrEqual(bound);
-    expect(sequential.falseDecisions / EXPERIMENTS).toBeLessThanOrEqual(bound);
+  it("sequential: false ships stay within alpha/2 and any false decision within alpha", () => {
+    expect(sequential.falseShips / EXPERIMENTS).toBeLessThanOrEqual(oneSided);
+    expect(sequential.falseDecisions / EXPERIMENTS).toBeLessThanOrEqual(twoSided);
   });
 
   it("fixed horizon, looked at once on day 7: about alpha, as designed", () => {
-    expect(fixed.finalLookDecisions / EXPERIMENTS).toBeLessThanOrEqual(bound);
+    expect(fixed.finalLookShips / EXPERIMENTS).toBeLessThanOrEqual(oneSided);
+    expect(fixed.finalLookDecisions / EXPERIMENTS).toBeLessThanOrEqual(twoSided);
     expect(fixed.finalLookDecisions / EXPERIMENTS).toBeGreaterThan(ALPHA / 2);
   });
 
-  it("fixed horizon, peeked at daily: well above alpha — why the daily check is sequential", () => {
+  it("fixed horizon, peeked at daily: false ships visibly above alpha/2 — why the daily check is sequential", () => {
+    // More than 3 binomial sd above the one-sided level: not a fluke of 2,000 draws.
+    expect(fixed.falseShips / EXPERIMENTS).toBeGreaterThan(oneSided);
+    expect(fixed.falseShips).toBeGreaterThan(2 * fixed.finalLookShips);
+    expect(fixed.falseShips).toBeGreaterThan(2 * sequential.falseShips);
     // Theory for 7 equally spaced looks at a nominal 5 % test: about 15 % false decisions.
     expect(fixed.falseDecisions / EXPERIMENTS).toBeGreaterThan(2 * ALPHA);
-    expect(fixed.falseDecisions).toBeGreaterThan(2 * sequential.falseDecisions);
   });
 });
 
