@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.js";
+import { eventsAuthMode, isLoopbackHost } from "../pql/http/check-auth.js";
 import { eventsRoutes } from "../pql/http/events-routes.js";
 import type { Runtime } from "../runtime/create-runtime.js";
 import { githubWebhookRoutes } from "./github-webhook-route.js";
@@ -11,6 +12,20 @@ import type { MountedRoutes } from "./status-server.js";
  * `X-Hub-Signature-256` over `request.rawBody`.
  */
 export function mountedRoutes(runtime: Runtime, config: Config): MountedRoutes[] {
+  const auth = {
+    secret: config.eventsSecret,
+    // Without an events secret, the page token guards POST /events too.
+    httpToken: config.httpToken,
+    segmentSecret: config.segmentSecret,
+    // A live CRM must not take anonymous leads; the sandbox may.
+    requireAuth: Boolean(config.hubspotAccessToken),
+  };
+  if (eventsAuthMode(auth) === "open" && !isLoopbackHost(config.httpHost)) {
+    runtime.context.logger.warn(
+      { host: config.httpHost, port: config.httpPort },
+      `POST /events takes events from anyone who can reach ${config.httpHost}:${config.httpPort}; set SHIPLOOP_EVENTS_SECRET or SHIPLOOP_HTTP_TOKEN`,
+    );
+  }
   return [
     {
       name: "events",
@@ -18,10 +33,7 @@ export function mountedRoutes(runtime: Runtime, config: Config): MountedRoutes[]
       plugin: eventsRoutes({
         redis: runtime.redis,
         prefix: config.prefix,
-        secret: config.eventsSecret,
-        segmentSecret: config.segmentSecret,
-        // A live CRM must not take anonymous leads; the sandbox may.
-        requireAuth: Boolean(config.hubspotAccessToken),
+        ...auth,
         dedupeTtlMs: config.pqlDedupeTtlMs,
         logger: runtime.context.logger,
       }),
