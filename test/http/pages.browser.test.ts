@@ -89,6 +89,11 @@ describe("the status pages in a real browser", () => {
     expect(await page.locator("h1").first().textContent()).toBe(`This week: ${THIS_WEEK}`);
     const current = Object.values(seeded.decided).find((e) => e.week === THIS_WEEK);
     expect(await page.locator("#this-week a.big").textContent()).toBe(current?.item.title);
+    // The hostile item is listed as text; its markup never became elements. (The page's CSP
+    // would stop an injected handler from running anyway, so `__pwned` alone proves little.)
+    const hostileTitle = seeded.decided.hostile?.item.title ?? "";
+    expect(await page.locator("body").textContent()).toContain(hostileTitle);
+    expect(await page.locator("img").count()).toBe(0);
     expect(
       await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned),
     ).toBeUndefined();
