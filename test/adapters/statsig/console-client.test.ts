@@ -54,7 +54,18 @@ describe("StatsigConsoleClient rate limits", () => {
 
   it("keeps writes under its own limit: never more than max in any window", async () => {
     fake.project.addGate({ name: "g" });
-    const { client } = kit(fake, { mutationLimit: { max: 3, windowMs: 250 } });
+    // A virtual clock shared by the limiter and the fake: arrival times without loopback jitter.
+    let clock = 1_000_000;
+    fake.now = () => clock;
+    const { client } = kit(fake, {
+      mutationLimit: { max: 3, windowMs: 250 },
+      clock: {
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += ms;
+        },
+      },
+    });
 
     for (let i = 0; i < 7; i++) {
       await client.request("PUT", "/gates/g/enable", { subject: "gate g" });
@@ -62,10 +73,13 @@ describe("StatsigConsoleClient rate limits", () => {
 
     const times = fake.consoleCalls().map((c) => c.at);
     expect(fake.writes()).toHaveLength(7);
-    // Arrival times (a few ms of slack for the loopback).
     for (const t of times) {
-      expect(times.filter((u) => u >= t && u - t < 240).length).toBeLessThanOrEqual(3);
+      expect(times.filter((u) => u >= t && u - t < 250).length).toBeLessThanOrEqual(3);
     }
+    // Seven writes at three per 250 ms: the limiter waited two windows, not more.
+    const span = (times[6] ?? 0) - (times[0] ?? 0);
+    expect(span).toBeGreaterThanOrEqual(500);
+    expect(span).toBeLessThan(510);
   });
 });
 

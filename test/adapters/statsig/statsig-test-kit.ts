@@ -36,6 +36,8 @@ export function kit(
     verify?: boolean;
     maxRateLimitRetries?: number;
     mutationLimit?: { max: number; windowMs: number };
+    /** A virtual clock for the limiters: its sleeps advance it instead of waiting. */
+    clock?: { now: () => number; sleep: (ms: number) => Promise<void> };
   } = {},
 ): Kit {
   const { logger, lines } = capturingLogger();
@@ -48,7 +50,8 @@ export function kit(
     baseUrl: fake.consoleUrl,
     logger,
     backoffBaseMs: 100,
-    sleep: overrides.mutationLimit ? undefined : sleep,
+    sleep: overrides.clock?.sleep ?? sleep,
+    ...(overrides.clock ? { now: overrides.clock.now } : {}),
     ...(overrides.maxRateLimitRetries === undefined
       ? {}
       : { maxRateLimitRetries: overrides.maxRateLimitRetries }),

@@ -52,6 +52,8 @@ export class FakeStatsig {
   readonly exposures = new Map<string, unknown>();
   /** What the SDK sees instead of the console's percentages, by gate id. */
   readonly sdkSeesPercent = new Map<string, number>();
+  /** The clock of `RecordedCall.at`: a test with a virtual clock sets its own. */
+  now: () => number = Date.now;
   private rateLimited = 0;
   private retryAfter: string | undefined;
   private server: Server | undefined;
@@ -137,7 +139,7 @@ export class FakeStatsig {
       status: reply.status,
       ...(isConsole ? { apiVersion: header(req, "statsig-api-version") } : {}),
       api: isConsole ? "console" : "sdk",
-      at: Date.now(),
+      at: this.now(),
     });
     res.writeHead(reply.status, { "content-type": "application/json", ...reply.headers });
     res.end(JSON.stringify(reply.body));
