@@ -20,8 +20,22 @@ const twoItems = backlogDir([
   }),
   item("next-in-line"),
 ]);
+const experimentItem = backlogDir([
+  item("crash-exp", {
+    ship: {
+      kind: "experiment",
+      experiment: "crash_exp",
+      groups: [
+        { name: "control", size: 50, parameters: { steps: 5 } },
+        { name: "three_steps", size: 50, parameters: { steps: 3 } },
+      ],
+    },
+    sandbox: { trueRelativeLift: 0.3 },
+  }),
+]);
 afterAll(() => {
   backlog.remove();
+  experimentItem.remove();
   twoItems.remove();
   redis.disconnect();
 });
@@ -99,6 +113,38 @@ describe.concurrent("crash safety", { timeout: 60_000 }, () => {
         expect(death.signal).toBe("SIGKILL");
         second = spawnWorker(workerEnv(prefix));
         await expectExactlyOneCycle(prefix, [first, second]);
+      } finally {
+        await second?.stop();
+        await queue.close();
+        await removePrefix(redis, prefix);
+      }
+    },
+  );
+
+  it.each(["experiment-start:after-intent", "experiment-start:after-write"])(
+    "a worker killed with SIGKILL at %s starts the Statsig-style experiment once",
+    async (point) => {
+      const prefix = uniquePrefix("crash-exp");
+      const queue = new CycleQueue(redis, prefix);
+      const ledger = new Ledger(redis, prefix);
+      const env = { ...workerEnv(prefix), SHIPLOOP_BACKLOG_DIR: experimentItem.dir };
+      const first = spawnWorker({ ...env, SHIPLOOP_TEST_KILL_AT: point });
+      let second: WorkerProcess | undefined;
+      try {
+        await queue.kickoff(WEEK);
+        expect((await first.exited).signal).toBe("SIGKILL");
+        second = spawnWorker(env);
+        await waitFor("the verdict to be learned", async () =>
+          (await ledger.listObservations()).length > 0 ? true : undefined,
+        ).catch((error) => {
+          throw new Error(`${error.message}\n--- worker output ---\n${second?.output()}`);
+        });
+        const experiment = await ledger.getExperiment(`${WEEK}--crash-exp`);
+        expect(experiment?.status).toBe("decided");
+        expect(await new SandboxFlagStore(redis, prefix).writes()).toEqual([
+          "experiment crash_exp start",
+          "experiment crash_exp decision_made",
+        ]);
       } finally {
         await second?.stop();
         await queue.close();
