@@ -80,7 +80,7 @@ export async function startPqlRouting(
       ...(options.afterUpsert ? { afterUpsert: options.afterUpsert } : {}),
     },
     log,
-    { isRedisDown, ...options.crmWorker },
+    { isRedisDown, lockMs: config.lockMs, ...options.crmWorker },
   );
   const evaluator = new Evaluator({
     redis,

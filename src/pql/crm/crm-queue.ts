@@ -50,6 +50,10 @@ export interface CrmWorkerOptions {
    * limiter instead of up to a second.
    */
   limiter?: { max: number; duration: number };
+  /**
+   * How long a flush's lock lasts (SHIPLOOP_LOCK_DURATION): a worker that died mid-flush hands
+   * the flush to another after this, checked every half of it.
+   */
   lockMs?: number;
   /** True while Redis is unreachable: connection errors are then already reported. */
   isRedisDown?: () => boolean;
@@ -93,6 +97,7 @@ export function startCrmWorker(
       concurrency: 1,
       limiter: options.limiter ?? { max: 1, duration: 250 },
       lockDuration: options.lockMs ?? 30_000,
+      stalledInterval: Math.max(500, Math.floor((options.lockMs ?? 30_000) / 2)),
     },
   );
   worker.on("failed", (job, error) => {
