@@ -28,3 +28,14 @@ export interface VerdictObservation {
   /** ISO time of the verdict. */
   decidedAt: string;
 }
+
+/**
+ * The port behind which learning is kept: the ledger (Redis) in production. It stores the
+ * observations, not the priors: priors are a pure fold over them (`computePriors`), so there is
+ * no derived copy that could drift from the verdicts it came from.
+ */
+export interface ObservationStore {
+  /** One observation per item: recording the same verdict twice changes nothing. */
+  recordObservation(observation: VerdictObservation): Promise<void>;
+  listObservations(): Promise<VerdictObservation[]>;
+}

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { TransientError } from "../domain/errors.js";
 import type { DailyCheck, ExperimentRecord, WeekRecord } from "../domain/experiment.js";
-import type { VerdictObservation } from "../domain/verdict-observation.js";
+import type { ObservationStore, VerdictObservation } from "../domain/verdict-observation.js";
 import { type LedgerKeys, ledgerKeys } from "./ledger-keys.js";
 import { CREATE_EXPERIMENT, UPDATE_EXPERIMENT } from "./lua-scripts.js";
 
@@ -20,7 +20,7 @@ interface LedgerCommands {
  * the observations that learning folds into priors. Jobs are at-least-once; the ledger is
  * what makes their effects exactly-once.
  */
-export class Ledger {
+export class Ledger implements ObservationStore {
   readonly keys: LedgerKeys;
   private readonly redis: Redis & LedgerCommands;
 
