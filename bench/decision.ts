@@ -97,7 +97,8 @@ const line = (cells: string[]) =>
   `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
 console.log(
   `decision quality: ${seeds} seeds × ${weeks} weeks, ${itemCount} synthetic items, ` +
-    `${product.signupsPerDay} signups/day, κ = ${knobs.kappa}, α = ${knobs.alpha}, ` +
+    `${product.signupsPerDay} signups/day, κ = ${knobs.kappa} until the prior is estimated, ` +
+    `α = ${knobs.alpha}, ` +
     `${knobs.funnelWeights ? "funnel" : "equal"} stage weights (mean ± sd over seeds)`,
 );
 console.log(line(header));

@@ -3,7 +3,8 @@ import type { Decision, VerdictObservation } from "../domain/verdict-observation
 
 /**
  * What one verdict teaches: the author's estimate next to the measured lift of the primary
- * metric. The learn job and the demo both record exactly this.
+ * metric and its standard error, which sets how much the verdict weighs when priors are
+ * learned (`computePriors`). The learn job and the demo both record exactly this.
  */
 export function observeVerdict(
   item: BacklogItem,

@@ -48,7 +48,10 @@ export interface Strategy {
 
 /** Knobs of the engine that the demo may turn; the defaults are the worker's. */
 export interface ShiploopKnobs {
-  /** κ of `computePriors`: pseudo-verdicts of trust in the author. */
+  /**
+   * κ of `computePriors`: pseudo-verdicts of trust in the author while there are too few
+   * verdicts to estimate the prior (and always for effort).
+   */
   kappa: number;
   /** Weight stages by the funnel's gaps (the worker does when it has an events source). */
   funnelWeights: boolean;
