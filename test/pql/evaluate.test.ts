@@ -49,15 +49,32 @@ describe("windowed evaluation in Redis", () => {
     expect((await h.qualifications()).map((q) => q.subject)).toEqual(["u1"]);
   });
 
-  it("ignores duplicate deliveries of one event", async () => {
-    h = await startHarness([SEED_RULE]);
-    const invite = ev("invited_teammate", "u1", T0, { invitee: "a" });
-    expect(await h.send(invite)).toEqual({ accepted: 1, duplicates: 0 });
-    expect(await h.send(invite, invite)).toEqual({ accepted: 0, duplicates: 2 });
-    await h.send(ev("saved_workflow", "u1", T0 + HOUR), ev("viewed_pricing", "u1", T0 + 2 * HOUR));
+  it("counts duplicate deliveries of one event id once toward a count threshold", async () => {
+    h = await startHarness([
+      rule({ id: "two-saves", all: [{ event: "saved_workflow", atLeast: 2 }] }),
+    ]);
+    const save = ev("saved_workflow", "u1", T0);
+    // The intake drops what it has seen: the copies never reach the evaluator.
+    expect(await h.send(save)).toEqual({ accepted: 1, duplicates: 0 });
+    expect(await h.send(save, save)).toEqual({ accepted: 0, duplicates: 2 });
     await h.settle();
     expect(await h.qualifications()).toEqual([]);
     expect(await h.redis.hget(h.keys.stats, "duplicates")).toBe("2");
+
+    // A copy the intake no longer remembers (its dedupe window passed) reaches the evaluator,
+    // and is still the same occurrence.
+    await h.redis.del(h.keys.seen(save.id));
+    expect(await h.send(save)).toEqual({ accepted: 1, duplicates: 0 });
+    await h.settle();
+    expect(await h.qualifications()).toEqual([]);
+
+    // A second event does reach the threshold.
+    await h.send(ev("saved_workflow", "u1", T0 + HOUR));
+    await h.settle();
+    const quals = await h.qualifications();
+    expect(quals.map((q) => [q.subject, q.qualifiedAt, q.events.length])).toEqual([
+      ["u1", T0 + HOUR, 2],
+    ]);
   });
 
   it("counts distinct invitees, not invitations", async () => {
