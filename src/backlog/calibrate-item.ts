@@ -23,8 +23,9 @@ export interface ItemCalibration {
 /**
  * Combines the item's stage, surface and tag priors into one lift and one effort calibration:
  * the average of the groups' shrunk calibrations weighted by their verdict counts,
- * Σ k_g·c_g / Σ k_g. Each group's own shrinkage (k/(k+κ)) already says how far to trust it;
- * averaging rather than adding keeps one verdict that sits in three groups from counting thrice.
+ * Σ k_g·c_g / Σ k_g. Each group's own shrinkage (B, from its verdicts' precision and the
+ * estimated prior) already says how far to trust it; averaging rather than adding keeps one
+ * verdict that sits in three groups from counting thrice.
  */
 export function calibrateItem(item: BacklogItem, priors: Priors): ItemCalibration {
   const groups = evidenceGroups(item, priors);

@@ -1,8 +1,9 @@
 import type { FunnelStage } from "./funnel-stage.js";
 
 /**
- * What past verdicts of one group (a stage, a surface or a tag) showed. The sums are the
- * sufficient statistics of the fold; the rest is derived from them (see `computePriors`).
+ * What past verdicts of one group (a stage, a surface or a tag) showed. The counts and sums
+ * describe the group; the delivery ratio and calibration come from its verdicts' measured
+ * ratios and standard errors with a prior estimated from all verdicts (see `computePriors`).
  * "Estimated" lift means the author's expected lift: `relativeLift × confidence`.
  */
 export interface GroupPrior {
@@ -18,9 +19,16 @@ export interface GroupPrior {
   effortVerdicts: number;
   plannedEffort: number;
   actualEffort: number;
-  /** Observed per unit of estimated lift (least squares through the origin); `null` when no estimate was non-zero. */
+  /**
+   * Observed per unit of estimated lift: the precision-weighted mean of the verdicts' ratios
+   * o/x, weights 1/((se/x)² + τ²); `null` when no verdict had a non-zero estimate and a positive se.
+   */
   deliveryRatio: number | null;
-  /** The delivery ratio shrunk towards 1 (trust the author): `1 + k/(k+κ)·(ratio − 1)`. */
+  /**
+   * The delivery ratio shrunk towards 1 (trust the author): `1 + B·(ratio − 1)`,
+   * B = σ²U/(σ²U + 1), σ² estimated from all verdicts (κ pseudo-verdicts of typical precision
+   * while they are too few).
+   */
   liftCalibration: number;
   winRate: number | null;
   /** Σ actual ÷ Σ planned effort; `null` when no verdict recorded actual effort. */
@@ -31,7 +39,10 @@ export interface GroupPrior {
 
 /** Learned priors; recomputed from every verdict observation, never updated in place. */
 export interface Priors {
-  /** κ: pseudo-verdicts of trust in the author; after κ verdicts data and author weigh the same. */
+  /**
+   * κ: pseudo-verdicts of trust in the author, used for lift until there are enough verdicts
+   * to estimate the prior, and always for effort.
+   */
   kappa: number;
   overall: GroupPrior;
   stage: Partial<Record<FunnelStage, GroupPrior>>;
