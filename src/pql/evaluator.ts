@@ -136,6 +136,9 @@ export class Evaluator {
       if (!event) continue;
       const e = JSON.parse(event) as IntakeEvent;
       const receivedAt = Number(fieldOf(fields, "r") ?? Date.now());
+      // A user's account is properties.account_id when present, else the user (DESIGN.md), so
+      // account rules and account conversions see a user without a company as a one-user account.
+      const account = e.accountId ?? e.userId;
       if (e.email) {
         pipeline.hset(keys.emails, e.userId, e.email);
         queued += 1;
@@ -143,10 +146,8 @@ export class Evaluator {
       if (e.event === conversionEvent) {
         pipeline.zadd(keys.convertedUsers, "NX", e.timestamp, e.userId);
         queued += 1;
-        if (e.accountId) {
-          pipeline.zadd(keys.convertedAccounts, "NX", e.timestamp, e.accountId);
-          queued += 1;
-        }
+        pipeline.zadd(keys.convertedAccounts, "NX", e.timestamp, account);
+        queued += 1;
       }
       const plan = rules.byEvent.get(e.event);
       if (plan) {
@@ -159,11 +160,11 @@ export class Evaluator {
           e.id,
           e.event,
           e.userId,
-          e.accountId ?? "",
+          account,
           e.timestamp,
           member,
           plan.userWindow,
-          e.accountId ? plan.accountWindow : 0,
+          plan.accountWindow,
           receivedAt,
           this.options.idleTtlMs ?? 86_400_000,
           ...plan.fires,

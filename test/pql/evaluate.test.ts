@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { pqlReport } from "../../src/pql/pql-report.js";
 import { ev, type Harness, HOUR, MINUTE, rule, SEED_RULE, startHarness, T0 } from "./harness.js";
 
 let h: Harness | undefined;
@@ -116,6 +117,28 @@ describe("windowed evaluation in Redis", () => {
     expect(q?.subject).toBe("acme");
     expect(q?.level).toBe("account");
     expect(new Set(q?.events.map((e) => e.user))).toEqual(new Set(["ann", "bob", "cat"]));
+  });
+
+  it("takes a user's own distinct_id for the account when an event has no account_id", async () => {
+    const busy = rule({
+      id: "busy-account",
+      level: "account",
+      within: "7d",
+      all: [{ event: "saved_workflow", atLeast: 2 }],
+    });
+    h = await startHarness([busy]);
+    await h.send(ev("saved_workflow", "solo", T0), ev("saved_workflow", "solo", T0 + HOUR));
+    // Another user's events without account_id are another account: they do not pool with solo's.
+    await h.send(ev("saved_workflow", "other", T0 + 2 * HOUR));
+    await h.send(ev("subscription_started", "solo", T0 + 24 * HOUR));
+    await h.settle();
+    const quals = await h.qualifications();
+    expect(quals.map((q) => [q.level, q.subject, q.accountId, q.qualifiedAt])).toEqual([
+      ["account", "solo", "solo", T0 + HOUR],
+    ]);
+    // The subscription without account_id converts that one-user account.
+    const [report] = await pqlReport(h.redis, h.keys, [busy]);
+    expect(report).toMatchObject({ rule: "busy-account", qualified: 1, converted: 1 });
   });
 
   it("qualifies a subject once per cooldown", async () => {
