@@ -13,18 +13,21 @@ import { type ScoredItem, scoreBacklog } from "./score-backlog.js";
 export function rankBacklog(
   items: readonly BacklogItem[],
   context: {
-    snapshot: FunnelSnapshot | undefined;
+    /** The funnel's diagnosis: an events file, PostHog, or the demo's simulated product. */
+    snapshot: Pick<FunnelSnapshot, "stages" | "stageWeights"> | undefined;
     observations: readonly VerdictObservation[];
+    /** κ of the priors; the worker's default unless the demo turns the knob. */
+    kappa?: number;
     liveSurfaces: ReadonlySet<string>;
     shippedIds: ReadonlySet<string>;
     blockedIds: ReadonlySet<string>;
   },
 ): ScoredItem[] {
-  const { snapshot, observations, ...eligibility } = context;
+  const { snapshot, observations, kappa, ...eligibility } = context;
   return scoreBacklog(items, {
     stageWeights: snapshot?.stageWeights ?? { ...EQUAL_STAGE_WEIGHTS },
     ...(snapshot ? { snapshot } : {}),
-    priors: computePriors(observations),
+    priors: computePriors(observations, kappa),
     ...eligibility,
   });
 }

@@ -8,7 +8,8 @@ export interface ScoreContext {
   /** Mean 1 across stages; from `FunnelSnapshot.stageWeights`, or `EQUAL_STAGE_WEIGHTS`. */
   stageWeights: Record<FunnelStage, number>;
   /** When given, the why line quotes the item's stage against its benchmark. */
-  snapshot?: FunnelSnapshot;
+  /** The diagnosis the weights came from; only its stage readings are quoted in `why`. */
+  snapshot?: Pick<FunnelSnapshot, "stages">;
   priors: Priors;
   /** Surfaces that already have a live experiment: at most one per surface. */
   liveSurfaces: ReadonlySet<string>;
@@ -148,7 +149,7 @@ function explain(
   item: BacklogItem,
   f: ScoreFactors,
   calibration: ItemCalibration,
-  snapshot: FunnelSnapshot | undefined,
+  snapshot: Pick<FunnelSnapshot, "stages"> | undefined,
 ): string {
   const weight = f.stageWeight.toFixed(2);
   const stagePart = snapshot

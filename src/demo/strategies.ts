@@ -2,9 +2,8 @@ import { ALPHA } from "../../jobs/judge.js";
 import type { Random } from "../adapters/sandbox/seeded-random.js";
 import type { ProductDiagnosis } from "../adapters/sandbox/simulated-product.js";
 import { trueFunnelEffect } from "../adapters/sandbox/simulated-product.js";
-import { computePriors, DEFAULT_KAPPA } from "../backlog/learn-priors.js";
-import { scoreBacklog } from "../backlog/score-backlog.js";
-import { EQUAL_STAGE_WEIGHTS } from "../diagnose/stage-weights.js";
+import { DEFAULT_KAPPA } from "../backlog/learn-priors.js";
+import { rankBacklog } from "../backlog/rank-backlog.js";
 import type { BacklogItem } from "../domain/backlog-item.js";
 import type { VerdictObservation } from "../domain/verdict-observation.js";
 
@@ -88,8 +87,9 @@ export const oracle: Strategy = {
 };
 
 /**
- * The worker's planner (src/runtime/backlog-planner.ts) on the simulated funnel: the week's
- * stage weights, priors recomputed from every observation so far, items already tried excluded;
+ * The worker's ranking (`rankBacklog`, as src/runtime/load-ranking.ts calls it) on the simulated
+ * funnel: the week's stage weights, priors recomputed from every observation so far, items
+ * already tried excluded;
  * the top-ranked eligible item is the pick (jobs/kickoff.ts takes the first whose surface is free,
  * and in the demo only one experiment is ever live).
  */
@@ -100,9 +100,10 @@ export function shiploop(knobs: ShiploopKnobs = DEFAULT_KNOBS): Strategy {
     learns: true,
     alpha: knobs.alpha,
     pick({ all, tried, diagnosis, observations }) {
-      const scored = scoreBacklog(all, {
-        stageWeights: knobs.funnelWeights ? diagnosis.stageWeights : { ...EQUAL_STAGE_WEIGHTS },
-        priors: computePriors(observations, knobs.kappa),
+      const scored = rankBacklog(all, {
+        snapshot: knobs.funnelWeights ? diagnosis : undefined,
+        observations,
+        kappa: knobs.kappa,
         liveSurfaces: new Set(),
         shippedIds: tried,
         blockedIds: new Set(),
