@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -112,6 +113,30 @@ describe("PostHog telemetry", () => {
     ).not.toThrow();
     await telemetry.shutdown();
     expect(lines.some((l) => l.level === 40)).toBe(true);
+  });
+
+  it("bounds shutdown when PostHog accepts the connection but never answers", async () => {
+    const { logger, lines } = memoryLogger();
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const telemetry = createPostHogTelemetry(
+        { host: `http://127.0.0.1:${port}`, projectApiKey: "phc_x", flushAt: 1, timeoutMs: 300 },
+        logger,
+      );
+      telemetry.capture("shiploop verdict reached", { item: "x", decision: "ship" });
+      // Resolves although the request hangs: the test would time out otherwise.
+      await telemetry.shutdown();
+      expect(sockets.size).toBeGreaterThan(0);
+      expect(lines.some((l) => l.level === 40 && /timed out|failed/.test(String(l.msg)))).toBe(
+        true,
+      );
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("logs instead of sending in sandbox mode", async () => {
