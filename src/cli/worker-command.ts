@@ -39,14 +39,19 @@ export function registerWorker(program: Command): void {
           },
           "shiploop worker starting",
         );
+        // PQL routing first: if it cannot start (a bad rules dir), nothing else has started
+        // either, so the process ends with the reason instead of running without a schedule.
+        const pql = await startPqlRouting(config, runtime.redis, logger, {
+          isRedisDown: runtime.connector.isDown,
+        }).catch(async (error: unknown) => {
+          await runtime.close();
+          throw error;
+        });
         const worker = startWorker(
           runtime.context,
           runtime.connector.connect(),
           runtime.connector.isDown,
         );
-        const pql = await startPqlRouting(config, runtime.redis, logger, {
-          isRedisDown: runtime.connector.isDown,
-        });
         let server: StatusServer | undefined;
         let stopping = false;
         const stop = async (signal: string) => {
