@@ -100,6 +100,8 @@ export interface Telemetry {
     properties: Record<string, unknown>,
   ): void;
   flush(): Promise<void>;
+  /** Sends what is queued and stops background timers; called once when the worker stops. */
+  shutdown(): Promise<void>;
 }
 
 export type PortMode = "live" | "sandbox";

@@ -60,7 +60,7 @@ export function createRuntime(config: Config, logger: Logger): Runtime {
     connector,
     ports,
     async close() {
-      await ports.telemetry.flush();
+      await ports.telemetry.shutdown();
       await queue.close();
       redis.disconnect();
     },

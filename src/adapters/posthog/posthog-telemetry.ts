@@ -4,6 +4,8 @@ import type { Telemetry } from "../../domain/ports.js";
 
 type TelemetryEvent = Parameters<Telemetry["capture"]>[0];
 
+const CLIENT_DEADLINE_SLACK_MS = 1_000;
+
 /** The slice of posthog-node's client that telemetry uses (a fake can stand in). */
 export interface CaptureClient {
   capture(message: {
@@ -67,7 +69,12 @@ export class PostHogTelemetry implements Telemetry {
 
   /** Flushes and stops posthog-node's timers; the client sends nothing afterwards. */
   async shutdown(): Promise<void> {
-    await this.bounded(() => this.client.shutdown(this.timeoutMs), "shutdown");
+    // posthog-node gives up silently at its own deadline; ours comes first, so events still
+    // unsent when shutdown ends are always reported as dropped.
+    await this.bounded(
+      () => this.client.shutdown(this.timeoutMs + CLIENT_DEADLINE_SLACK_MS),
+      "shutdown",
+    );
   }
 
   private async bounded(task: () => Promise<void>, what: string): Promise<void> {
@@ -119,4 +126,6 @@ export class LogTelemetry implements Telemetry {
   }
 
   async flush(): Promise<void> {}
+
+  async shutdown(): Promise<void> {}
 }
