@@ -24,6 +24,11 @@ export function ledgerKeys(prefix: string) {
     /** zset experiment id → decided at (ms), newest verdicts first. */
     verdicts: `${base}:verdicts`,
     week: (week: string) => `${base}:week:${week}`,
+    /**
+     * hash item id → `<experiment id>|<status>|<item digest>` of the item's latest experiment:
+     * what the kickoff needs to know about every item in one read, however long the history.
+     */
+    items: `${base}:items`,
     /** hash item id → JSON VerdictObservation, the input of learning. */
     observations: `${base}:observations`,
     /** hash of worker facts for `status` and health: last kickoff, etc. */

@@ -1,6 +1,13 @@
+import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
+import type { BacklogItem } from "../domain/backlog-item.js";
 import { TransientError } from "../domain/errors.js";
-import type { DailyCheck, ExperimentRecord, WeekRecord } from "../domain/experiment.js";
+import type {
+  DailyCheck,
+  ExperimentRecord,
+  ExperimentStatus,
+  WeekRecord,
+} from "../domain/experiment.js";
 import type { ObservationStore, VerdictObservation } from "../domain/verdict-observation.js";
 import { type LedgerKeys, ledgerKeys } from "./ledger-keys.js";
 import { CREATE_EXPERIMENT, UPDATE_EXPERIMENT } from "./lua-scripts.js";
@@ -26,8 +33,8 @@ export class Ledger implements ObservationStore {
 
   constructor(redis: Redis, prefix: string) {
     this.keys = ledgerKeys(prefix);
-    redis.defineCommand("shiploopCreateExperiment", { numberOfKeys: 5, lua: CREATE_EXPERIMENT });
-    redis.defineCommand("shiploopUpdateExperiment", { numberOfKeys: 4, lua: UPDATE_EXPERIMENT });
+    redis.defineCommand("shiploopCreateExperiment", { numberOfKeys: 6, lua: CREATE_EXPERIMENT });
+    redis.defineCommand("shiploopUpdateExperiment", { numberOfKeys: 5, lua: UPDATE_EXPERIMENT });
     this.redis = redis as Redis & LedgerCommands;
   }
 
@@ -57,11 +64,14 @@ export class Ledger implements ObservationStore {
       this.keys.liveSurfaces,
       this.keys.week(week.week),
       this.keys.checks(record.id),
+      this.keys.items,
       record.id,
       serializeRecord({ ...record, version: 1 }),
       record.item.surface,
       now.getTime(),
       serialize({ ...week, experimentId: record.id }),
+      record.itemId,
+      indexEntry(record),
       ...checkArgs(record.checks),
     );
     if (code === -1) return { outcome: "surface-busy", owner };
@@ -88,12 +98,15 @@ export class Ledger implements ObservationStore {
       this.keys.liveSurfaces,
       this.keys.verdicts,
       this.keys.checks(next.id),
+      this.keys.items,
       next.id,
       next.version,
       serializeRecord({ ...next, version: next.version + 1 }),
       next.item.surface,
       options.releaseSurface ? "1" : "0",
       options.verdictAt ? options.verdictAt.getTime() : "",
+      next.itemId,
+      indexEntry(next),
       ...checkArgs(next.checks),
     );
     if (version === 0) {
@@ -117,6 +130,17 @@ export class Ledger implements ObservationStore {
 
   async listDecided(limit = 100): Promise<ExperimentRecord[]> {
     return this.getMany(await this.redis.zrevrange(this.keys.verdicts, 0, limit - 1));
+  }
+
+  /** Every item that ever had an experiment, with its latest one's id, status and item digest. */
+  async itemIndex(): Promise<Map<string, IndexedItem>> {
+    const all = await this.redis.hgetall(this.keys.items);
+    const index = new Map<string, IndexedItem>();
+    for (const [itemId, entry] of Object.entries(all)) {
+      const [experimentId = "", status = "", digest = ""] = entry.split("|");
+      index.set(itemId, { experimentId, status: status as ExperimentStatus, digest });
+    }
+    return index;
   }
 
   /** surface → experiment id of every live experiment. */
@@ -175,6 +199,22 @@ export class Ledger implements ObservationStore {
 
 function serialize(value: unknown): string {
   return JSON.stringify(value);
+}
+
+export interface IndexedItem {
+  experimentId: string;
+  status: ExperimentStatus;
+  /** `itemDigest` of the item as its experiment took it. */
+  digest: string;
+}
+
+/** Tells whether an item's file changed since an experiment took it (a fix unblocks it). */
+export function itemDigest(item: BacklogItem): string {
+  return createHash("sha1").update(JSON.stringify(item)).digest("hex");
+}
+
+function indexEntry(record: ExperimentRecord): string {
+  return `${record.id}|${record.status}|${itemDigest(record.item)}`;
 }
 
 /** The record without its checks, which live in their own hash. */

@@ -1,5 +1,5 @@
 import type { BacklogItem } from "../domain/backlog-item.js";
-import type { Ledger } from "../ledger/ledger.js";
+import { itemDigest, type Ledger } from "../ledger/ledger.js";
 
 export interface Eligibility {
   liveSurfaces: Set<string>;
@@ -10,25 +10,22 @@ export interface Eligibility {
 /**
  * What the ledger says about each item: its surface is live, it already ran, or it is blocked.
  * A blocked item becomes eligible again once its file changes (someone fixed it), because the
- * ledger keeps the item as it was when it was blocked.
+ * ledger keeps a digest of the item as it was when it was blocked. One read of the ledger's
+ * item index, however many weeks have run.
  */
 export async function eligibilityFromLedger(
   ledger: Ledger,
   items: readonly BacklogItem[],
 ): Promise<Eligibility> {
-  const [experiments, live] = await Promise.all([
-    ledger.listExperiments({ limit: 100_000 }),
-    ledger.liveSurfaces(),
-  ]);
-  const current = new Map(items.map((item) => [item.id, JSON.stringify(item)]));
+  const [index, live] = await Promise.all([ledger.itemIndex(), ledger.liveSurfaces()]);
+  const current = new Map(items.map((item) => [item.id, itemDigest(item)]));
   const shippedIds = new Set<string>();
   const blockedIds = new Set<string>();
-  for (const experiment of experiments) {
-    if (experiment.status === "blocked") {
-      if (current.get(experiment.itemId) === JSON.stringify(experiment.item))
-        blockedIds.add(experiment.itemId);
+  for (const [itemId, latest] of index) {
+    if (latest.status === "blocked") {
+      if (current.get(itemId) === latest.digest) blockedIds.add(itemId);
     } else {
-      shippedIds.add(experiment.itemId);
+      shippedIds.add(itemId);
     }
   }
   return { liveSurfaces: new Set(Object.keys(live)), shippedIds, blockedIds };
