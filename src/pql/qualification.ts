@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 
 /** One occurrence that counted towards a qualification. */
@@ -72,7 +73,11 @@ export function describeQualification(q: Qualification, title: string): string {
   ].join("\n");
 }
 
-/** A token naming the qualification inside the note, so a retry can find a note it created. */
+/**
+ * A token naming the qualification inside the note, so a retry can find a note it created.
+ * Letters and digits only: HubSpot's CONTAINS_TOKEN search matches whole tokens, and
+ * punctuation inside a marker could split it into several.
+ */
 export function markerOf(qualificationId: string): string {
-  return `pql-${Buffer.from(qualificationId).toString("base64url")}`;
+  return `shiploopPql${createHash("sha256").update(qualificationId).digest("hex").slice(0, 40)}`;
 }

@@ -323,8 +323,10 @@ export class FakeHubSpot {
     if (filter?.propertyName !== "hs_note_body" || filter.operator !== "CONTAINS_TOKEN") {
       return send(400, validation("the fake supports hs_note_body CONTAINS_TOKEN only"));
     }
+    // A search index matches whole tokens; how it splits text at punctuation is not ours to
+    // rely on, so the fake splits at every non-alphanumeric character, the strictest reading.
     const hits = this.notes.filter((n) =>
-      n.properties.hs_note_body?.includes(filter.value ?? "\u0000"),
+      (n.properties.hs_note_body ?? "").split(/[^A-Za-z0-9]+/).includes(filter.value ?? ""),
     );
     const now = new Date().toISOString();
     return send(200, {
