@@ -112,6 +112,7 @@ async function main(): Promise<void> {
   // oldest entry), what the CRM push did (requests, notes) and the latency of those notes.
   let seenCalls = 0;
   let seenNotes = 0;
+  const receivedAtByMarker = new Map<string, number>();
   const stageLine = async (now: number): Promise<string> => {
     const [streamLen, pendingLen, oldest] = await Promise.all([
       redis.xlen(keys.stream),
@@ -122,16 +123,22 @@ async function main(): Promise<void> {
     const notes = fake.notes.slice(seenNotes);
     seenCalls += calls;
     seenNotes += notes.length;
-    const ids = notes.flatMap((n) => {
-      const m = /shiploop-qualification: (\S+)/.exec(n.properties.hs_note_body ?? "")?.[1];
-      return m ? [m] : [];
-    });
-    const qids = ids.map((m) => Buffer.from(m.slice(4), "base64url").toString());
-    const raw = qids.length > 0 ? await redis.hmget(keys.qualifications, ...qids) : [];
+    const markers = notes.map(
+      (n) => /shiploop-qualification: (\S+)/.exec(n.properties.hs_note_body ?? "")?.[1],
+    );
+    // The marker is a digest of the qualification id: map it back through the stored ones.
+    if (markers.some((m) => m && !receivedAtByMarker.has(m))) {
+      for (const [id, json] of Object.entries(await redis.hgetall(keys.qualifications))) {
+        receivedAtByMarker.set(
+          markerOf(id),
+          (JSON.parse(json) as { receivedAt: number }).receivedAt,
+        );
+      }
+    }
     const lat = notes
-      .map((n, i) => {
-        const json = raw[i];
-        return json ? n.at - (JSON.parse(json) as { receivedAt: number }).receivedAt : 0;
+      .flatMap((n, i) => {
+        const at = receivedAtByMarker.get(markers[i] ?? "");
+        return at === undefined ? [] : [n.at - at];
       })
       .sort((a, b) => a - b);
     const oldestAge = oldest[1] ? now - Number(oldest[1]) : 0;

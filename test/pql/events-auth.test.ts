@@ -1,22 +1,28 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { pino } from "pino";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { buildConfig } from "../../src/config/config.js";
 import { mountedRoutes } from "../../src/http/mounted-routes.js";
 import { isLoopbackHost } from "../../src/pql/http/check-auth.js";
 import { createRuntime, type Runtime } from "../../src/runtime/create-runtime.js";
-import { REDIS_URL, removePrefix, uniquePrefix } from "../support/redis.js";
+import { REDIS_URL, removePrefix, testRedis, uniquePrefix } from "../support/redis.js";
+
+const cleaner = testRedis();
+afterAll(() => cleaner.disconnect());
 
 let app: FastifyInstance | undefined;
 let runtime: Runtime | undefined;
 let prefix = "";
-afterEach(async () => {
+afterEach(stop);
+
+/** Closes the app and the runtime, then removes the prefix (the queue writes its meta on open). */
+async function stop(): Promise<void> {
   await app?.close();
-  if (runtime) await removePrefix(runtime.redis, prefix);
   await runtime?.close();
+  if (runtime) await removePrefix(cleaner, prefix);
   app = undefined;
   runtime = undefined;
-});
+}
 
 /** The worker's POST /events as mounted on its status server, with these settings. */
 async function start(env: Record<string, string>) {
@@ -79,10 +85,7 @@ describe("POST /events authentication", () => {
     const loopback = await start({ SHIPLOOP_HTTP_HOST: "127.0.0.1" });
     expect((await loopback.post()).status).toBe(202);
     expect(loopback.warnings()).toEqual([]);
-    await app?.close();
-    if (runtime) await removePrefix(runtime.redis, prefix);
-    await runtime?.close();
-    runtime = undefined;
+    await stop();
 
     const exposed = await start({ SHIPLOOP_HTTP_HOST: "0.0.0.0", SHIPLOOP_HTTP_PORT: "9090" });
     expect((await exposed.post()).status).toBe(202);

@@ -9,7 +9,7 @@ import { SandboxMetrics } from "../../src/adapters/sandbox/sandbox-metrics.js";
 import { buildConfig } from "../../src/config/config.js";
 import { Ledger } from "../../src/ledger/ledger.js";
 import { CycleQueue } from "../../src/queue/cycle-queue.js";
-import { startWorker } from "../../src/queue/start-worker.js";
+import { startWorker, stopWorker } from "../../src/queue/start-worker.js";
 import { backlogPlanner } from "../../src/runtime/backlog-planner.js";
 import { REDIS_URL, removePrefix, testRedis, uniquePrefix } from "./redis.js";
 
@@ -65,7 +65,9 @@ export function testRuntime(
       return runtime.worker;
     },
     async close() {
-      await runtime.worker?.close(true);
+      // Let a running job finish (bounded) before the keys go: a job cut off by a forced close
+      // keeps running in this process and would write its results after the clean-up.
+      if (runtime.worker) await stopWorker(runtime.worker, 5_000);
       await ctx.queue.queue.obliterate({ force: true }).catch(() => undefined);
       await ctx.queue.close();
       await removePrefix(redis, prefix);
