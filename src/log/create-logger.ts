@@ -1,5 +1,6 @@
 import { Writable } from "node:stream";
 import { type DestinationStream, type Logger, pino } from "pino";
+import { jobContextMixin } from "./job-context.js";
 
 /** Field names that hold credentials wherever they appear (up to three levels deep). */
 const SECRET_KEYS = [
@@ -52,6 +53,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       base: { service: "shiploop" },
       redact: { paths: REDACT_PATHS, censor: REDACTED },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: jobContextMixin,
     },
     stream,
   );

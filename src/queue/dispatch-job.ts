@@ -6,6 +6,7 @@ import { processKickoff, processTick } from "../../jobs/kickoff.js";
 import { processLearn } from "../../jobs/learn.js";
 import { processShip } from "../../jobs/ship.js";
 import { processVerdict } from "../../jobs/verdict.js";
+import { jobContext } from "../log/job-context.js";
 import type { Attempts } from "./error-outcome.js";
 import { isJobName, JOB_PAYLOADS, type JobName, type JobPayload } from "./job-payloads.js";
 
@@ -23,16 +24,11 @@ export async function dispatchJob(base: CycleContext, job: Job, token?: string):
     );
   }
   const data = parsed.data as Record<string, unknown>;
-  const ctx: CycleContext = {
-    ...base,
-    logger: base.logger.child({
-      jobId: job.id,
-      job: job.name,
-      ...weekAndExperiment(data),
-    }),
-  };
+  const fields = { jobId: job.id ?? "", job: job.name, ...weekAndExperiment(data) };
+  const ctx: CycleContext = { ...base, logger: base.logger.child(fields) };
   const handler = HANDLERS[job.name] as Handler<typeof job.name>;
-  return handler(ctx, parsed.data as never, job, token);
+  // The adapters' log lines get the same fields through the logger's mixin.
+  return jobContext.run(fields, () => handler(ctx, parsed.data as never, job, token));
 }
 
 type Handler<N extends JobName> = (
