@@ -1,6 +1,5 @@
-import type { Dirent } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { DirUnreadable, readDirFiles } from "../adapters/files/read-dir-files.js";
 import { SETTINGS } from "../config/settings.js";
 import { UserError } from "../domain/errors.js";
 import { isRuleFileName } from "./parse-rule.js";
@@ -22,33 +21,17 @@ export interface RulesDir {
  * the setting.
  */
 export async function scanRulesDir(dir: string): Promise<RulesDir> {
-  let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    return { files: await readDirFiles(dir, isRuleFileName), missing: false };
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && resolve(dir) === resolve(DEFAULT_PQL_DIR))
+    if (!(error instanceof DirUnreadable)) throw error;
+    if (error.code === "ENOENT" && resolve(dir) === resolve(DEFAULT_PQL_DIR))
       return { files: [], missing: true };
-    const problem =
-      code === "ENOENT"
-        ? "does not exist"
-        : code === "ENOTDIR"
-          ? "is not a directory"
-          : `cannot be read (${code})`;
     throw new UserError(
       "pql-dir",
-      `PQL rule directory ${dir} ${problem}; SHIPLOOP_PQL_DIR (or pql.dir in the config file) must name a directory of rule files, or be unset for ${DEFAULT_PQL_DIR}`,
+      `PQL rule directory ${dir} ${error.message}; SHIPLOOP_PQL_DIR (or pql.dir in the config file) must name a directory of rule files, or be unset for ${DEFAULT_PQL_DIR}`,
     );
   }
-  const files = await Promise.all(
-    entries
-      .filter((e) => e.isFile())
-      .map(async (e) => ({
-        name: e.name,
-        text: isRuleFileName(e.name) ? await readFile(join(dir, e.name), "utf8") : "",
-      })),
-  );
-  return { files, missing: false };
 }
 
 /** The rule directory's files; none when the default directory does not exist. */
