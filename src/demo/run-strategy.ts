@@ -105,16 +105,27 @@ export function runStrategy(strategy: Strategy, options: RunOptions): StrategyRu
     }
     const { item } = picked;
     tried.add(item.id);
-    const outcome =
-      strategy.measure === "truth"
-        ? truthOutcome(item)
-        : measureAndDecide(item, product.measureWindow(item, w), {
-            id: experimentIdFor(isoWeek, item.id),
-            week: isoWeek,
-            daily: strategy.measure === "engine",
-            alpha: strategy.alpha ?? ALPHA,
-            decidedAt: new Date(start + WEEK_MS),
-          });
+    const measure = (daily: boolean) =>
+      measureAndDecide(item, product.measureWindow(item, w), {
+        id: experimentIdFor(isoWeek, item.id),
+        week: isoWeek,
+        daily,
+        alpha: strategy.alpha ?? ALPHA,
+        decidedAt: new Date(start + WEEK_MS),
+      });
+    let outcome: Outcome;
+    if (strategy.measure !== "truth") outcome = measure(strategy.measure === "engine");
+    else if (!strategy.learns) outcome = truthOutcome(item);
+    else {
+      // Judged by the truth but learning from what the week's test measured: the ceiling of
+      // the ranking with learning. (Measuring draws from the item's own seeded streams, so the
+      // world is the same as the other strategies'.)
+      const truth = truthOutcome(item);
+      const measured = measure(false).observation;
+      outcome = measured
+        ? { ...truth, observation: { ...measured, decision: truth.decision } }
+        : truth;
+    }
     const kept = outcome.decision === "ship";
     if (kept) product.ship(item);
     if (strategy.learns && outcome.observation) observations.push(outcome.observation);

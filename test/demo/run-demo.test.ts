@@ -5,7 +5,8 @@ import { computePriors, emptyPriors } from "../../src/backlog/learn-priors.js";
 import { scoreBacklog } from "../../src/backlog/score-backlog.js";
 import { formatDemo } from "../../src/demo/format-demo.js";
 import { demoWorld, runDemo } from "../../src/demo/run-demo.js";
-import { DEFAULT_KNOBS, STRATEGIES } from "../../src/demo/strategies.js";
+import { runStrategy } from "../../src/demo/run-strategy.js";
+import { DEFAULT_KNOBS, STRATEGIES, shiploop } from "../../src/demo/strategies.js";
 import { syntheticBacklog, WIN_THRESHOLD } from "../../src/demo/synthetic-backlog.js";
 import { EQUAL_STAGE_WEIGHTS } from "../../src/diagnose/stage-weights.js";
 import type { Priors } from "../../src/domain/priors.js";
@@ -130,6 +131,22 @@ describe("runDemo", () => {
       }
     });
     expect(swaps).toBeGreaterThan(0);
+  });
+
+  it("judged by the truth, a learning strategy still learns from what each week measured", () => {
+    const world = demoWorld({ seed: "truth-learns", weeks: 12, itemCount: 30 });
+    const run = runStrategy({ ...shiploop(), measure: "truth" }, world);
+    const engine = runStrategy(shiploop(), world);
+    expect(run.observations.map((o) => o.itemId)).toEqual(run.weeks.map((w) => w.itemId));
+    run.observations.forEach((o, i) => {
+      const week = run.weeks[i];
+      // The decision is the truth's; the lift is a measurement, not the truth.
+      expect(o.decision).toBe(week?.decision);
+      expect(o.observedSe).toBeGreaterThan(0);
+      expect(o.observedLift).not.toBe(week?.trueEffect);
+    });
+    // Same world, same first pick, same measurement of it as the engine-judged run.
+    expect(run.observations[0]?.observedLift).toBe(engine.observations[0]?.observedLift);
   });
 
   it("decides every week by the pre-registered rule, read off the interval it reports", () => {
