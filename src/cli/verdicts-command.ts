@@ -90,6 +90,11 @@ export function registerVerdicts(program: Command, deps: VerdictsDeps = {}): voi
             ? ` (due ${formatInstant(experiment.verdictDueAt)})`
             : "";
           out(`${experiment.id}: ${experiment.status}, no verdict yet${due}\n`);
+          const delayed = experiment.verdictDelayed;
+          if (delayed)
+            out(
+              `verdict overdue after ${delayed.rounds} failed round(s): ${plainText(delayed.reason)}; next try ${formatInstant(delayed.retryAt)}\n`,
+            );
           return 0;
         }
         out(renderVerdictText(experiment, experiment.verdict));

@@ -116,6 +116,19 @@ describe("shiploop verdict <id>", () => {
     expect((await run(["verdict", measuring.id], [measuring])).out).toBe(
       `${measuring.id}: measuring, no verdict yet (due 2026-12-08 09:00 UTC)\n`,
     );
+    const overdue = {
+      ...measuring,
+      verdictDelayed: {
+        reason: "gave up after 8 attempts: PostHog answered 503",
+        at: "2026-12-08T09:04:00.000Z",
+        retryAt: "2026-12-08T10:04:00.000Z",
+        rounds: 2,
+      },
+    };
+    expect((await run(["verdict", overdue.id], [overdue])).out).toBe(
+      `${measuring.id}: measuring, no verdict yet (due 2026-12-08 09:00 UTC)\n` +
+        "verdict overdue after 2 failed round(s): gave up after 8 attempts: PostHog answered 503; next try 2026-12-08 10:04 UTC\n",
+    );
     const unknown = await run(["verdict", "nope"], [shipped]);
     expect(unknown.code).toBe(1);
     expect(unknown.out).toContain('no experiment or item "nope" in the ledger');
