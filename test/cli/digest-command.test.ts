@@ -1,40 +1,31 @@
-import { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
 import { type DigestLedger, registerDigest } from "../../src/cli/digest-command.js";
 import { buildConfig } from "../../src/config/config.js";
 import type { ExperimentRecord, WeekRecord } from "../../src/domain/experiment.js";
 import { fixedExperiment } from "../render/verdict-fixtures.js";
+import { runCommand } from "../support/run-command.js";
 
 afterEach(() => {
   process.exitCode = undefined;
 });
 
+/** The digest over these records; a user error's line on stderr is part of `out`. */
 async function run(args: string[], experiments: ExperimentRecord[], weeks: WeekRecord[] = []) {
-  let out = "";
-  const program = new Command().exitOverride();
   const ledger: DigestLedger = {
     listExperiments: async () => experiments,
     getWeek: async (week) => weeks.find((w) => w.week === week),
   };
-  registerDigest(program, {
-    loadConfig: () => buildConfig({}),
-    withLedger: (_config, use) => use(ledger),
-    now: () => new Date("2026-12-09T10:00:00Z"),
-    stdout: (text) => {
-      out += text;
-    },
-  });
-  const stderr = process.stderr.write;
-  process.stderr.write = ((text: string) => {
-    out += text;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(["node", "shiploop", ...args]);
-  } finally {
-    process.stderr.write = stderr;
-  }
-  return { out, code: Number(process.exitCode ?? 0) };
+  const { out, err, code } = await runCommand(
+    (program, stdout) =>
+      registerDigest(program, {
+        loadConfig: () => buildConfig({}),
+        withLedger: (_config, use) => use(ledger),
+        now: () => new Date("2026-12-09T10:00:00Z"),
+        stdout,
+      }),
+    args,
+  );
+  return { out: out + err, code };
 }
 
 describe("shiploop digest", () => {

@@ -1,9 +1,9 @@
-import { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
 import { registerVerdicts, type VerdictsLedger } from "../../src/cli/verdicts-command.js";
 import { buildConfig } from "../../src/config/config.js";
 import type { ExperimentRecord } from "../../src/domain/experiment.js";
 import { fixedExperiment, fixedVerdict, HOSTILE_TITLE } from "../render/verdict-fixtures.js";
+import { runCommand } from "../support/run-command.js";
 
 afterEach(() => {
   process.exitCode = undefined;
@@ -43,30 +43,21 @@ function ledgerOf(experiments: ExperimentRecord[]): VerdictsLedger {
   };
 }
 
+/** A verdicts command over these records; a user error's line on stderr is part of `out`. */
 async function run(
   args: string[],
   experiments: ExperimentRecord[],
 ): Promise<{ out: string; code: number }> {
-  let out = "";
-  const program = new Command().exitOverride();
-  registerVerdicts(program, {
-    loadConfig: () => buildConfig({}),
-    withLedger: (_config, use) => use(ledgerOf(experiments)),
-    stdout: (text) => {
-      out += text;
-    },
-  });
-  const stderr = process.stderr.write;
-  process.stderr.write = ((text: string) => {
-    out += text;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(["node", "shiploop", ...args]);
-  } finally {
-    process.stderr.write = stderr;
-  }
-  return { out, code: Number(process.exitCode ?? 0) };
+  const { out, err, code } = await runCommand(
+    (program, stdout) =>
+      registerVerdicts(program, {
+        loadConfig: () => buildConfig({}),
+        withLedger: (_config, use) => use(ledgerOf(experiments)),
+        stdout,
+      }),
+    args,
+  );
+  return { out: out + err, code };
 }
 
 describe("shiploop verdicts", () => {

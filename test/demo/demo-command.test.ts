@@ -1,34 +1,24 @@
-import { Command } from "commander";
 import { afterEach, describe, expect, it } from "vitest";
 import { registerDemo } from "../../src/cli/demo-command.js";
+import { runCommand } from "../support/run-command.js";
 
 afterEach(() => {
   process.exitCode = undefined;
 });
 
 async function demo(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  let out = "";
   let err = "";
-  const program = new Command("shiploop").exitOverride();
-  registerDemo(program, {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-  });
-  const write = process.stderr.write;
-  process.stderr.write = ((text: string) => {
-    err += text;
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(["node", "shiploop", "demo", ...args]);
-  } finally {
-    process.stderr.write = write;
-  }
-  return { out, err, code: Number(process.exitCode ?? 0) };
+  const run = await runCommand(
+    (program, stdout) =>
+      registerDemo(program, {
+        stdout,
+        stderr: (text) => {
+          err += text;
+        },
+      }),
+    ["demo", ...args],
+  );
+  return { out: run.out, err: err + run.err, code: run.code };
 }
 
 describe("shiploop demo", () => {
