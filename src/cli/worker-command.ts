@@ -39,8 +39,9 @@ export function registerWorker(program: Command): void {
           },
           "shiploop worker starting",
         );
-        // PQL routing first: if it cannot start (a bad rules dir), nothing else has started
-        // either, so the process ends with the reason instead of running without a schedule.
+        // PQL routing first: a bad rules file or dir is logged and routing runs without it, but
+        // should routing fail to start at all, nothing else has started either, and the process
+        // ends with the reason instead of running without a schedule.
         const pql = await startPqlRouting(config, runtime.redis, logger, {
           isRedisDown: runtime.connector.isDown,
         }).catch(async (error: unknown) => {

@@ -119,25 +119,6 @@ async function ruleOutcomes(
   return out;
 }
 
-/**
- * Every qualification by subject, for the diagnosis's PQL-conversion metric: subject (user or
- * account id) → the qualifications, earliest first.
- */
-export async function readQualifications(
-  redis: Redis,
-  keys: PqlKeys,
-): Promise<Map<string, Qualification[]>> {
-  const out = new Map<string, Qualification[]>();
-  for (const json of await redis.hvals(keys.qualifications)) {
-    const q = parseQualification(json);
-    out.set(
-      q.subject,
-      [...(out.get(q.subject) ?? []), q].sort((a, b) => a.qualifiedAt - b.qualifiedAt),
-    );
-  }
-  return out;
-}
-
 export interface LeadRow {
   qualification: Qualification;
   lead?: PushedLead;

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { sameSecret } from "../../http/check-token.js";
 
 export interface AuthSecrets {
   /** SHIPLOOP_EVENTS_SECRET: `X-Shiploop-Secret: <secret>` or `Authorization: Bearer <secret>`. */
@@ -35,7 +36,7 @@ export function checkAuth(headers: Headers, raw: Buffer, secrets: AuthSecrets): 
   const signature = header(headers, "x-signature");
   if (signature !== undefined && secrets.segmentSecret) {
     const expected = createHmac("sha1", secrets.segmentSecret).update(raw).digest("hex");
-    return same(signature.toLowerCase(), expected)
+    return sameSecret(signature.toLowerCase(), expected)
       ? { ok: true }
       : {
           ok: false,
@@ -60,7 +61,7 @@ export function checkAuth(headers: Headers, raw: Buffer, secrets: AuthSecrets): 
         reason: `missing credentials; send X-Shiploop-Secret (or Authorization: Bearer) with ${what}`,
       };
     }
-    return same(given, shared) ? { ok: true } : { ok: false, reason: `wrong ${what}` };
+    return sameSecret(given, shared) ? { ok: true } : { ok: false, reason: `wrong ${what}` };
   }
   if (mode === "segment") {
     return { ok: false, reason: "missing X-Signature; expected Segment's HMAC of the body" };
@@ -79,10 +80,4 @@ export function isLoopbackHost(host: string): boolean {
 function header(headers: Headers, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
