@@ -48,11 +48,7 @@ export function registerWorker(program: Command): void {
           await runtime.close();
           throw error;
         });
-        const worker = startWorker(
-          runtime.context,
-          runtime.connector.connect(),
-          runtime.connector.isDown,
-        );
+        const worker = startWorker(runtime.context, runtime.redis, runtime.connector.isDown);
         let server: StatusServer | undefined;
         let stopping = false;
         const stop = async (signal: string) => {

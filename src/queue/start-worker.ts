@@ -9,7 +9,7 @@ import { cycleBackoffStrategy } from "./retry-backoff.js";
 
 /**
  * Runs the cycle's jobs. Any number of workers may share a Redis; BullMQ hands each job to one.
- * `connection` must be the worker's own (BullMQ blocks on it while waiting for jobs).
+ * `connection` may be shared: BullMQ duplicates it for the connections it blocks on.
  */
 export function startWorker(
   ctx: CycleContext,
