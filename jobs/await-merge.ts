@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from "bullmq";
-import { errorOutcome } from "../src/queue/error-outcome.js";
+import type { Attempts } from "../src/queue/error-outcome.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
+import { blockOrRethrow } from "./block-or-rethrow.js";
 import type { CycleContext } from "./cycle-context.js";
 import { endBeforeMeasuring } from "./end-early.js";
 import { guardedWrite } from "./guarded-write.js";
@@ -20,26 +21,14 @@ export async function processAwaitMerge(
   job: Job,
   data: JobPayload<"await-merge">,
   token: string | undefined,
+  attempts?: Attempts,
 ): Promise<string> {
   try {
     return await awaitMerge(ctx, job, data, token);
   } catch (error) {
     if (error instanceof DelayedError) throw error;
-    const outcome = errorOutcome(error, {
-      made: job.attemptsMade,
-      allowed: job.opts.attempts ?? 1,
-    });
-    if (outcome.action === "retry") throw error;
-    if (outcome.action === "fail") throw outcome.error;
-    // A person must fix something (a revoked key, a gate the SDK does not see) or the code
-    // host stayed down through every retry: block it, with the reason, and free the week.
-    const latest = await loadExperiment(ctx, data.experimentId);
-    if (latest.status !== "awaiting-merge") {
-      await resumeExperiment(ctx, latest);
-      return `already ${latest.status}`;
-    }
-    await endBeforeMeasuring(ctx, latest, "blocked", outcome.reason);
-    return `blocked: ${outcome.reason}`;
+    // A revoked key, a gate the SDK does not see, or a code host down through every retry.
+    return blockOrRethrow(ctx, data.experimentId, error, attempts);
   }
 }
 

@@ -1,11 +1,11 @@
 import { advanceExperiment } from "../src/domain/advance-experiment.js";
 import { PermanentError } from "../src/domain/errors.js";
 import type { ExperimentRecord } from "../src/domain/experiment.js";
-import { type Attempts, errorOutcome } from "../src/queue/error-outcome.js";
+import type { Attempts } from "../src/queue/error-outcome.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
 import { branchFor, pullRequestBody } from "../src/render/pull-request-body.js";
+import { blockOrRethrow } from "./block-or-rethrow.js";
 import type { CycleContext } from "./cycle-context.js";
-import { endBeforeMeasuring } from "./end-early.js";
 import { guardedWrite } from "./guarded-write.js";
 import { resumeExperiment } from "./resume.js";
 import { startMeasuring, windowMs } from "./start-measuring.js";
@@ -43,13 +43,7 @@ export async function processShip(
     });
     return shipped;
   } catch (error) {
-    const outcome = errorOutcome(error, attempts);
-    if (outcome.action === "retry") throw error;
-    if (outcome.action === "fail") throw outcome.error;
-    // The stored record may have moved on during the attempt (intent recorded): block the latest.
-    const latest = await loadExperiment(ctx, experiment.id);
-    await endBeforeMeasuring(ctx, latest, "blocked", outcome.reason);
-    return `blocked: ${outcome.reason}`;
+    return blockOrRethrow(ctx, experiment.id, error, attempts);
   }
 }
 

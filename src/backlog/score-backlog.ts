@@ -7,8 +7,7 @@ import { calibrateItem, type EvidenceGroup, type ItemCalibration } from "./calib
 export interface ScoreContext {
   /** Mean 1 across stages; from `FunnelSnapshot.stageWeights`, or `EQUAL_STAGE_WEIGHTS`. */
   stageWeights: Record<FunnelStage, number>;
-  /** When given, the why line quotes the item's stage against its benchmark. */
-  /** The diagnosis the weights came from; only its stage readings are quoted in `why`. */
+  /** The diagnosis the weights came from: the why line quotes the item's stage reading. */
   snapshot?: Pick<FunnelSnapshot, "stages">;
   priors: Priors;
   /** Surfaces that already have a live experiment: at most one per surface. */

@@ -42,7 +42,8 @@ const HANDLERS: { [N in JobName]: Handler<N> } = {
   tick: (ctx, _data, job) => processTick(ctx, job),
   kickoff: (ctx, data) => processKickoff(ctx, data),
   ship: (ctx, data, job) => processShip(ctx, data, attemptsOf(job)),
-  "await-merge": (ctx, data, job, token) => processAwaitMerge(ctx, job, data, token),
+  "await-merge": (ctx, data, job, token) =>
+    processAwaitMerge(ctx, job, data, token, attemptsOf(job)),
   check: (ctx, data) => processCheck(ctx, data),
   verdict: (ctx, data, job) => processVerdict(ctx, data, attemptsOf(job)),
   learn: (ctx, data) => processLearn(ctx, data),

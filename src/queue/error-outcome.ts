@@ -14,11 +14,12 @@ export interface Attempts {
 
 /**
  * The one place that decides what an error means for a job:
- * a user error blocks the experiment with its message (a person must fix something);
+ * a user error is a "block" with its message (a person must fix something);
  * a permanent error fails the job without further attempts;
  * anything else (a transient fault, an unknown error) is retried by BullMQ with backoff —
- * and on the last attempt it blocks too, so an outage that outlasts the retries frees the
- * week for the next item instead of leaving it stuck, with the reason on record.
+ * and on the last attempt it is a "block" too, with the reason on record. What a block does
+ * is the step's: before measuring the item is blocked and the week moves on
+ * (`jobs/block-or-rethrow.ts`); the verdict is tried again in an hour (`jobs/delay-verdict.ts`).
  */
 export function errorOutcome(error: unknown, attempts?: Attempts): ErrorOutcome {
   const outcome = isShiploopError(error) ? outcomeOf(error) : ({ action: "retry" } as const);
