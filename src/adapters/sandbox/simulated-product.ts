@@ -2,8 +2,8 @@ import {
   DEFAULT_DIAGNOSE_SETTINGS,
   type DiagnoseSettings,
 } from "../../diagnose/diagnose-settings.js";
-import { type Headlines, readStages } from "../../diagnose/stage-readings.js";
-import { stageWeightsFromGaps, weakestStage } from "../../diagnose/stage-weights.js";
+import { judgeStages } from "../../diagnose/judge-funnel.js";
+import type { Headlines } from "../../diagnose/stage-readings.js";
 import type { BacklogItem, Metric } from "../../domain/backlog-item.js";
 import { DAYS_PER_WINDOW } from "../../domain/experiment.js";
 import type { StageReading } from "../../domain/funnel-snapshot.js";
@@ -133,17 +133,7 @@ export class SimulatedProduct {
         retention: Math.round(signups * this.settings.trafficPerSignup.retention),
       },
     };
-    const stages = readStages(headlines, this.settings.diagnose);
-    const gaps = Object.fromEntries(FUNNEL_STAGES.map((s) => [s, stages[s].gap])) as Record<
-      FunnelStage,
-      number | null
-    >;
-    return {
-      week,
-      stages,
-      stageWeights: stageWeightsFromGaps(gaps, this.settings.diagnose.weightFloor),
-      weakestStage: weakestStage(gaps),
-    };
+    return { week, ...judgeStages(headlines, this.settings.diagnose) };
   }
 
   /**
