@@ -28,8 +28,6 @@ interface RatioEvidence {
 /** Sufficient statistics of one group, before anything is derived from them. */
 interface GroupSums {
   verdicts: number;
-  sumEstimatedSquared: number;
-  sumEstimatedObserved: number;
   wins: number;
   effortVerdicts: number;
   plannedEffort: number;
@@ -49,8 +47,6 @@ type Kind = "overall" | "stage" | "surface" | "tag";
 
 const emptySums = (): GroupSums => ({
   verdicts: 0,
-  sumEstimatedSquared: 0,
-  sumEstimatedObserved: 0,
   wins: 0,
   effortVerdicts: 0,
   plannedEffort: 0,
@@ -153,10 +149,7 @@ function ratioEvidence(o: VerdictObservation): RatioEvidence | undefined {
 }
 
 function add(sums: GroupSums, o: VerdictObservation, evidence: RatioEvidence | undefined): void {
-  const estimated = o.estimatedLift * o.confidence;
   sums.verdicts += 1;
-  sums.sumEstimatedSquared += estimated * estimated;
-  sums.sumEstimatedObserved += estimated * o.observedLift;
   if (evidence) sums.evidence.push(evidence);
   if (o.decision === "ship") sums.wins += 1;
   if (o.actualEffort !== undefined) {

@@ -9,10 +9,6 @@ import type { FunnelStage } from "./funnel-stage.js";
 export interface GroupPrior {
   /** k: verdicts in the group. */
   verdicts: number;
-  /** Σ estimated². */
-  sumEstimatedSquared: number;
-  /** Σ estimated × observed. */
-  sumEstimatedObserved: number;
   /** Verdicts decided "ship". */
   wins: number;
   /** Verdicts that recorded the effort it really took, with planned and actual engineer-days. */
