@@ -18,7 +18,7 @@ import { withLedger } from "./open-ledger.js";
 import { runAction } from "./run-action.js";
 
 /** What these commands read from the ledger. */
-export type VerdictsLedger = Pick<Ledger, "listDecided" | "getExperiment" | "listExperiments">;
+export type VerdictsLedger = Pick<Ledger, "listDecided" | "getExperiment" | "latestExperimentOf">;
 
 export interface VerdictsDeps {
   loadConfig?(): Config;
@@ -75,10 +75,7 @@ export function registerVerdicts(program: Command, deps: VerdictsDeps = {}): voi
     .action(
       runAction(async (id: string) => {
         const experiment = await useLedger(async (ledger) => {
-          const exact = await ledger.getExperiment(id);
-          if (exact) return exact;
-          const all = await ledger.listExperiments({ newestFirst: true, limit: 100_000 });
-          return all.find((e) => e.itemId === id);
+          return (await ledger.getExperiment(id)) ?? (await ledger.latestExperimentOf(id));
         });
         if (!experiment)
           throw new UserError(

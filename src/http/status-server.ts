@@ -124,9 +124,7 @@ export async function buildStatusServer(deps: StatusServerDeps): Promise<Fastify
       const experiment = await deps.ledger.getExperiment(id);
       if (experiment) return sendPage(reply, 200, renderExperimentPage(experiment));
       // An item id stands for its latest experiment, as in `shiploop verdict <id>`.
-      const latest = (
-        await deps.ledger.listExperiments({ newestFirst: true, limit: 100_000 })
-      ).find((e) => e.itemId === id);
+      const latest = await deps.ledger.latestExperimentOf(id);
       if (latest) return reply.redirect(experimentHref(latest.id), 302);
       return sendPage(
         reply,

@@ -132,6 +132,13 @@ export class Ledger implements ObservationStore {
     return this.getMany(await this.redis.zrevrange(this.keys.verdicts, 0, limit - 1));
   }
 
+  /** An item's latest experiment, found through the item index (one read, not a scan). */
+  async latestExperimentOf(itemId: string): Promise<ExperimentRecord | undefined> {
+    const entry = await this.redis.hget(this.keys.items, itemId);
+    const experimentId = entry?.split("|")[0];
+    return experimentId ? this.getExperiment(experimentId) : undefined;
+  }
+
   /** Every item that ever had an experiment, with its latest one's id, status and item digest. */
   async itemIndex(): Promise<Map<string, IndexedItem>> {
     const all = await this.redis.hgetall(this.keys.items);

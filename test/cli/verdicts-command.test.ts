@@ -39,7 +39,8 @@ function ledgerOf(experiments: ExperimentRecord[]): VerdictsLedger {
   return {
     listDecided: async () => decided,
     getExperiment: async (id) => experiments.find((e) => e.id === id),
-    listExperiments: async () => [...experiments].reverse(),
+    // The stub's records are oldest first, so the last one of an item is its latest.
+    latestExperimentOf: async (itemId) => experiments.findLast((e) => e.itemId === itemId),
   };
 }
 

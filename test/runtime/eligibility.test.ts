@@ -74,5 +74,8 @@ describe("eligibilityFromLedger", () => {
     expect([...eligibility.shippedIds].sort()).toEqual(["decided", "rerun"]);
     expect([...eligibility.blockedIds]).toEqual(["still-blocked"]);
     expect([...eligibility.liveSurfaces]).toEqual(["rerun"]);
+    // The same index finds an item's latest run in one read.
+    expect((await ledger.latestExperimentOf("rerun"))?.id).toBe("2026-W50--rerun");
+    expect(await ledger.latestExperimentOf("never-tried")).toBeUndefined();
   });
 });
