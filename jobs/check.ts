@@ -1,6 +1,4 @@
-import { advanceExperiment } from "../src/domain/advance-experiment.js";
 import type { DailyCheck } from "../src/domain/experiment.js";
-import { verdictsByDecision } from "../src/observability/metrics-registry.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
 import { killPoint } from "../src/queue/kill-point.js";
 import { checkEarlyRollback } from "../src/stats/index.js";
@@ -8,6 +6,7 @@ import { applyDecision } from "./apply-decision.js";
 import type { CycleContext } from "./cycle-context.js";
 import { guardedWrite } from "./guarded-write.js";
 import { judge, verdictRecord } from "./judge.js";
+import { recordVerdict } from "./record-verdict.js";
 import { loadExperiment } from "./ship.js";
 
 /**
@@ -47,24 +46,7 @@ export async function processCheck(ctx: CycleContext, data: JobPayload<"check">)
     result.applied,
     now,
   );
-  await ctx.ledger.saveExperiment(
-    advanceExperiment(applied, "rolled-back", now, { verdict }, reason),
-    {
-      releaseSurface: true,
-      verdictAt: now,
-    },
-  );
-  verdictsByDecision.inc({ decision: "rollback", early: "true" });
-  ctx.telemetry.capture("shiploop verdict reached", {
-    experimentId: experiment.id,
-    week: experiment.week,
-    item: experiment.itemId,
-    stage: experiment.item.stage,
-    lift: verdict.primary.relativeLift,
-    decision: "rollback",
-    early: true,
-  });
-  await ctx.queue.learn(experiment.id);
+  await recordVerdict(ctx, applied, verdict, reason, now);
   log.warn({ rule: early.rule, reasons: early.reasons }, "rolled back early");
   return `rolled back early: ${early.rule}`;
 }

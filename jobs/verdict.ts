@@ -1,5 +1,3 @@
-import { advanceExperiment } from "../src/domain/advance-experiment.js";
-import { verdictsByDecision } from "../src/observability/metrics-registry.js";
 import { type Attempts, errorOutcome } from "../src/queue/error-outcome.js";
 import type { JobPayload } from "../src/queue/job-payloads.js";
 import { killPoint } from "../src/queue/kill-point.js";
@@ -10,6 +8,7 @@ import type { CycleContext } from "./cycle-context.js";
 import { delayVerdict } from "./delay-verdict.js";
 import { guardedWrite } from "./guarded-write.js";
 import { judge, verdictRecord } from "./judge.js";
+import { recordVerdict } from "./record-verdict.js";
 import { resumeExperiment } from "./resume.js";
 import { loadExperiment } from "./ship.js";
 
@@ -75,31 +74,7 @@ async function reachVerdict(ctx: CycleContext, data: JobPayload<"verdict">): Pro
       })
     ).experiment;
   }
-  await ctx.ledger.saveExperiment(
-    advanceExperiment(
-      experiment,
-      "decided",
-      now,
-      { verdict: record, verdictDelayed: undefined },
-      decided.rule,
-    ),
-    {
-      releaseSurface: true,
-      verdictAt: now,
-    },
-  );
-  killPoint("verdict:after-record");
-  verdictsByDecision.inc({ decision: decided.decision, early: "false" });
-  ctx.telemetry.capture("shiploop verdict reached", {
-    experimentId: experiment.id,
-    week: experiment.week,
-    item: experiment.itemId,
-    stage: experiment.item.stage,
-    lift: record.primary.relativeLift,
-    decision: decided.decision,
-    early: false,
-  });
-  await ctx.queue.learn(experiment.id);
+  await recordVerdict(ctx, experiment, record, decided.rule, now);
   ctx.logger.info(
     { decision: decided.decision, lift: record.primary.relativeLift },
     `verdict: ${decided.decision}`,
