@@ -12,7 +12,7 @@ import {
   RefResponse,
   ShaResponse,
 } from "./github-responses.js";
-import { callerFor, type GitHubCaller, statusOf } from "./map-github-error.js";
+import { type GitHubCaller, statusOf } from "./map-github-error.js";
 import type { RepoName } from "./repo-name.js";
 
 export interface BranchCommit {
@@ -40,10 +40,9 @@ export async function commitChanges(
   gh: GitHubClient,
   target: BranchCommit,
   logger: Logger,
-  secrets: readonly string[],
+  call: GitHubCaller,
 ): Promise<CommitResult> {
   const { repo, base, branch } = target;
-  const call = callerFor(repo.fullName, secrets);
   const owner = { owner: repo.owner, repo: repo.repo };
 
   const baseBranch = parseResponse(

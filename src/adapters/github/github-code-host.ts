@@ -52,7 +52,7 @@ export class GitHubCodeHost implements CodeHost {
           changes: request.changes,
         },
         log,
-        this.secrets,
+        call,
       );
       pull = await openPullRequest(gh, repo, request, call);
       log.info(
