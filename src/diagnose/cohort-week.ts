@@ -1,7 +1,7 @@
-const DAY_MS = 86_400_000;
-const WEEK_MS = 7 * DAY_MS;
+export const DAY_MS = 86_400_000;
+export const WEEK_MS = 7 * DAY_MS;
 /** 1970-01-05 was a Monday: weeks are counted from it. */
-const FIRST_MONDAY_MS = 4 * DAY_MS;
+export const FIRST_MONDAY_MS = 4 * DAY_MS;
 
 /** Monday 00:00 UTC of the ISO week that `ms` falls in. */
 export function weekStart(ms: number): number {
@@ -19,5 +19,3 @@ export function isoWeekLabel(mondayMs: number): string {
   const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / WEEK_MS) + 1;
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
-
-export { DAY_MS, WEEK_MS };

@@ -1,4 +1,5 @@
 import type { EventNames } from "../../config/event-names.js";
+import { DAY_MS, FIRST_MONDAY_MS, WEEK_MS } from "../../diagnose/cohort-week.js";
 import type { DiagnoseSettings } from "../../diagnose/diagnose-settings.js";
 import { resolvePqlRule } from "../../diagnose/pql-rule.js";
 import type { Metric } from "../../domain/backlog-item.js";
@@ -21,11 +22,6 @@ export interface HogQLQuery {
   text: string;
   values: Record<string, string | number>;
 }
-
-const DAY_MS = 86_400_000;
-const WEEK_MS = 7 * DAY_MS;
-/** 1970-01-05, a Monday: weeks are counted from it (see src/diagnose/cohort-week.ts). */
-const FIRST_MONDAY_MS = 4 * DAY_MS;
 
 const MS = "toUnixTimestamp64Milli(timestamp)";
 const COHORT_START = `intDiv(signup_ms - ${FIRST_MONDAY_MS}, ${WEEK_MS}) * ${WEEK_MS} + ${FIRST_MONDAY_MS}`;

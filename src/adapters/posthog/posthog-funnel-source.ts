@@ -1,5 +1,5 @@
 import type { EventNames } from "../../config/event-names.js";
-import { isoWeekLabel, WEEK_MS } from "../../diagnose/cohort-week.js";
+import { DAY_MS, isoWeekLabel, WEEK_MS } from "../../diagnose/cohort-week.js";
 import type { DiagnoseSettings } from "../../diagnose/diagnose-settings.js";
 import { judgeStages, poolHeadlines } from "../../diagnose/judge-funnel.js";
 import { emptyNrr, type NrrPeriod, nrrPeriod } from "../../diagnose/nrr.js";
@@ -22,8 +22,6 @@ import {
   usersWithoutSignupQuery,
 } from "./hogql-queries.js";
 import type { Row } from "./query-client.js";
-
-const DAY_MS = 86_400_000;
 
 /** What the funnel source needs from the query client. */
 export interface RowSource {
